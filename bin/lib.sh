@@ -1,0 +1,140 @@
+# shellcheck shell=bash
+# Shared by bin/run and bin/test: find Odoo, start (or reach) PostgreSQL.
+# Sourced, never executed.
+
+CC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CC_STATE="${CC_STATE:-$CC_ROOT/.run}"
+CC_ADDONS="customer_connect,customer_connect_payments,customer_connect_dms"
+mkdir -p "$CC_STATE"
+
+die() { printf '\n%s\n' "$*" >&2; exit 2; }
+
+no_odoo_message() {
+  cat >&2 <<'MSG'
+No Odoo 18 found.
+
+Customer Connect needs Odoo 18.0 (community) and one of:
+  * an `odoo` (or `odoo-bin`) command on PATH, e.g. after
+      pip install -e /path/to/odoo-18.0        (Odoo's source, 18.0 branch)
+    in a Python 3.10-3.12 environment with Odoo's requirements.txt installed;
+  * ODOO_BIN=/path/to/odoo-bin in the environment (its interpreter is read
+    from its first line, or set ODOO_PYTHON);
+  * Docker with a running engine: bin/run then uses docker/compose.yml
+    (the official odoo:18 image and postgres:15).
+MSG
+  exit 2
+}
+
+# Sets ODOO_CMD (array) and ODOO_PYTHON, or returns 1.
+find_odoo() {
+  local bin="${ODOO_BIN:-}"
+  if [ -z "$bin" ]; then
+    bin="$(command -v odoo || command -v odoo-bin || true)"
+  fi
+  [ -n "$bin" ] && [ -e "$bin" ] || return 1
+  if [ -z "${ODOO_PYTHON:-}" ]; then
+    local shebang
+    shebang="$(head -n1 "$bin" | sed -n 's/^#! *//p' | awk '{print $1}')"
+    case "$shebang" in
+      */env) ODOO_PYTHON="$(command -v "$(head -n1 "$bin" | awk '{print $2}')")" ;;
+      "") ODOO_PYTHON="$(command -v python3)" ;;
+      *) ODOO_PYTHON="$shebang" ;;
+    esac
+  fi
+  ODOO_CMD=("$ODOO_PYTHON" "$bin")
+  export ODOO_PYTHON
+  "$ODOO_PYTHON" -c 'import odoo.release as r, sys; sys.exit(0 if r.version_info[0] == 18 else 1)' 2>/dev/null \
+    || die "Found $bin but it is not Odoo 18 (or its Python cannot import odoo)."
+}
+
+docker_usable() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+# PostgreSQL: an existing server when PGHOST/--pg-host is given, otherwise a
+# throwaway cluster under .run/pg owned by an unprivileged user (PostgreSQL
+# refuses to run as root; Odoo refuses the `postgres` role, so we add `odoo`).
+CC_PGPORT="${CC_PGPORT:-54329}"
+pg_bin() {
+  local name="$1" d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/$name" ] && { echo "$d/$name"; return; }
+  done
+  command -v "$name"
+}
+
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u "${CC_PG_OS_USER:-postgres}" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start_pg() {
+  if [ -n "${PGHOST:-}" ]; then
+    DB_ARGS=(--db_host="$PGHOST" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-odoo}")
+    [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password="$PGPASSWORD")
+    return
+  fi
+  local data="$CC_STATE/pg/data" sock="$CC_STATE/pg/socket" initdb pg_ctl
+  initdb="$(pg_bin initdb)"; pg_ctl="$(pg_bin pg_ctl)"
+  [ -x "$initdb" ] || die "No PostgreSQL server binaries (initdb) found. Install PostgreSQL (e.g. apt-get install postgresql) or point PGHOST/PGPORT/PGUSER at a server."
+  mkdir -p "$sock"
+  if [ "$(id -u)" = 0 ]; then
+    id "${CC_PG_OS_USER:-postgres}" >/dev/null 2>&1 || useradd --system --no-create-home "${CC_PG_OS_USER:-postgres}"
+    chown -R "${CC_PG_OS_USER:-postgres}" "$CC_STATE/pg"
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_pg_owner "$initdb" -D "$data" -A trust -U pgadmin -E UTF8 --locale=C.UTF-8 >"$CC_STATE/pg/initdb.log" 2>&1 \
+      || { cat "$CC_STATE/pg/initdb.log" >&2; die "initdb failed"; }
+  fi
+  if ! as_pg_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg_owner "$pg_ctl" -D "$data" -l "$CC_STATE/pg/server.log" -w start \
+      -o "-k $sock -p $CC_PGPORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
+      || { tail -20 "$CC_STATE/pg/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  local psql; psql="$(pg_bin psql)"
+  "$psql" -h "$sock" -p "$CC_PGPORT" -U pgadmin -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1 \
+    || "$psql" -h "$sock" -p "$CC_PGPORT" -U pgadmin -d postgres -qc "CREATE ROLE odoo LOGIN SUPERUSER" >/dev/null
+  DB_ARGS=(--db_host="$sock" --db_port="$CC_PGPORT" --db_user=odoo)
+  export PGHOST_CC="$sock"
+}
+
+stop_pg() {
+  [ -n "${PGHOST:-}" ] && return
+  as_pg_owner "$(pg_bin pg_ctl)" -D "$CC_STATE/pg/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+drop_db() {
+  local db="$1"
+  if [ -n "${PGHOST_CC:-}" ]; then
+    "$(pg_bin dropdb)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo --if-exists "$db"
+  else
+    PGUSER="${PGUSER:-odoo}" "$(pg_bin dropdb)" --if-exists "$db"
+  fi
+  rm -rf "$CC_STATE/data/filestore/$db"
+}
+
+db_exists() {
+  local db="$1"
+  if [ -n "${PGHOST_CC:-}" ]; then
+    "$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1
+  else
+    PGUSER="${PGUSER:-odoo}" "$(pg_bin psql)" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1
+  fi
+}
+
+addons_path() {
+  local odoo_addons
+  # odoo.addons.__path__ covers a pip install (and OCA odoo-addon-* packages);
+  # a source checkout keeps the standard addons in <checkout>/addons beside it.
+  odoo_addons="$("$ODOO_PYTHON" - <<'PY'
+import os, odoo, odoo.addons
+paths = [p for p in odoo.addons.__path__ if os.path.isdir(p)]
+checkout = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+if os.path.isdir(os.path.join(checkout, "web")) and checkout not in paths:
+    paths.append(checkout)
+print(",".join(paths))
+PY
+)"
+  echo "$CC_ROOT${ODOO_EXTRA_ADDONS:+,$ODOO_EXTRA_ADDONS},$odoo_addons"
+}

@@ -1,0 +1,38 @@
+{
+    "name": "Customer Connect",
+    "summary": "Customer portal for equipment dealers: customer accounts, "
+    "invitations, access levels, e-mail history, dealership users",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "Customer Connect",
+    "maintainers": ["customer-connect"],
+    "website": "https://example.com/customer-connect",
+    "depends": ["account", "portal", "auth_signup", "mail"],
+    "data": [
+        "security/customer_connect_security.xml",
+        "security/ir.model.access.csv",
+        "data/connect_access_level_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
+        "wizards/connect_invite_wizard_views.xml",
+        "wizards/connect_staff_invite_wizard_views.xml",
+        "views/connect_access_level_views.xml",
+        "views/connect_mail_log_views.xml",
+        "views/connect_invite_batch_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/customer_connect_menus.xml",
+    ],
+    "demo": ["demo/demo_dealer.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "customer_connect/static/tests/tours/*.js",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
+    "installable": True,
+    "application": True,
+}

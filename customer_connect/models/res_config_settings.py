@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    connect_invitation_validity_hours = fields.Integer(
+        "Invitation link validity (hours)",
+        config_parameter="customer_connect.invitation_validity_hours",
+        default=72,
+    )
+    connect_default_access_level_id = fields.Many2one(
+        "customer_connect.access.level",
+        "Default access level",
+        config_parameter="customer_connect.default_access_level_id",
+    )
+    connect_staff_seat_limit = fields.Integer(
+        "Dealership user seats",
+        config_parameter="customer_connect.staff_seat_limit",
+        help="How many dealer staff may have a Customer Connect role; 0 for no limit.",
+    )

@@ -1,0 +1,508 @@
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
+
+CONNECT_STATES = [
+    ("not_invited", "Not invited"),
+    ("invited", "Invited, pending activation"),
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+]
+# Which login state speaks for a customer account with several contacts.
+ACCOUNT_STATE_PRIORITY = {"active": 3, "invited": 2, "inactive": 1, "not_invited": 0}
+
+# Portal state is changed by the methods below (as superuser, after they have
+# checked the caller), never written directly by a user.
+PROTECTED_FIELDS = {
+    "connect_login_state",
+    "connect_user_id",
+    "connect_first_invited",
+    "connect_last_invited",
+    "connect_invited_by_id",
+    "connect_activated_on",
+    "connect_email_confirmed",
+    "connect_last_login",
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # -- one login: a contact, or a private customer who is their own contact
+    connect_login_state = fields.Selection(
+        CONNECT_STATES,
+        string="Portal login state",
+        default="not_invited",
+        required=True,
+        copy=False,
+        index=True,
+    )
+    connect_user_id = fields.Many2one(
+        "res.users",
+        string="Portal login",
+        copy=False,
+        index="btree_not_null",
+        help="The login this contact signs in with. With one login spanning "
+        "several dealer companies it may belong to another company's contact.",
+    )
+    connect_first_invited = fields.Datetime("Contact first invited", copy=False)
+    connect_last_invited = fields.Datetime("Contact last invited", copy=False)
+    connect_invited_by_id = fields.Many2one("res.users", "Invited by", copy=False)
+    connect_activated_on = fields.Datetime("Activated on", copy=False)
+    connect_email_confirmed = fields.Boolean("E-mail confirmed", copy=False)
+    connect_last_login = fields.Datetime("Contact last log-in", copy=False)
+    connect_access_level_id = fields.Many2one(
+        "customer_connect.access.level",
+        string="Access level",
+        copy=False,
+        help="What this contact may see and do in the customer portal.",
+    )
+
+    # -- one customer account (commercial partner), what the dashboard lists
+    connect_state = fields.Selection(
+        CONNECT_STATES,
+        string="Portal status",
+        compute="_compute_connect_account",
+        store=True,
+        index=True,
+    )
+    connect_login_email = fields.Char(
+        "Username / Email", compute="_compute_connect_account", store=True
+    )
+    connect_account_last_invited = fields.Datetime(
+        "Last invited", compute="_compute_connect_account", store=True
+    )
+    connect_account_last_login = fields.Datetime(
+        "Last log-in", compute="_compute_connect_account", store=True
+    )
+    connect_contact_count = fields.Integer("Contacts", compute="_compute_connect_contact_count")
+    connect_contact_ids = fields.One2many(
+        "res.partner", "parent_id", "Contacts and their access", domain=[("type", "!=", "private")]
+    )
+    # -- profile (dealer staff and customers' contacts alike)
+    connect_alt_phone = fields.Char("Alternate number")
+    connect_pref_sms = fields.Boolean("Updates by SMS")
+    connect_pref_phone = fields.Boolean("Updates by phone")
+    connect_pref_email = fields.Boolean("Updates by e-mail", default=True)
+    connect_pref_post = fields.Boolean("Updates by post")
+    connect_signup_url = fields.Char(
+        "Invitation / reset link",
+        compute="_compute_connect_signup_url",
+        groups="base.group_erp_manager",
+        help="The link of the current invitation or password reset; read by the e-mails.",
+    )
+    connect_mail_log_ids = fields.One2many(
+        "customer_connect.mail.log", "partner_id", string="E-mails sent to this contact"
+    )
+
+    @api.depends(
+        "is_company",
+        "parent_id",
+        "email",
+        "connect_login_state",
+        "connect_last_invited",
+        "connect_last_login",
+        "child_ids.connect_login_state",
+        "child_ids.connect_last_invited",
+        "child_ids.connect_last_login",
+        "child_ids.email",
+    )
+    def _compute_connect_account(self):
+        for partner in self:
+            logins = partner
+            if not partner.parent_id:
+                logins |= partner.child_ids
+            logins = logins.filtered(lambda p: p.connect_login_state != "not_invited")
+            main = max(
+                logins,
+                key=lambda p: (
+                    ACCOUNT_STATE_PRIORITY[p.connect_login_state],
+                    p.connect_last_login or fields.Datetime.from_string("1970-01-01"),
+                    p.connect_last_invited or fields.Datetime.from_string("1970-01-01"),
+                ),
+                default=None,
+            )
+            partner.connect_state = main.connect_login_state if main else "not_invited"
+            partner.connect_login_email = main.email if main else False
+            partner.connect_account_last_invited = max(
+                logins.mapped("connect_last_invited") or [False], key=lambda d: d or 0
+            ) or False
+            partner.connect_account_last_login = max(
+                logins.mapped("connect_last_login") or [False], key=lambda d: d or 0
+            ) or False
+
+    def _compute_connect_contact_count(self):
+        counts = dict(
+            self._read_group(
+                [("parent_id", "in", self.ids), ("type", "!=", "private")],
+                ["parent_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.connect_contact_count = counts.get(partner, 0)
+
+    def init(self):
+        super().init()
+        # The Customer Accounts dashboard filters customer accounts and counts
+        # them per state and company; a partial index keeps that independent
+        # of the (much larger) number of contacts.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS res_partner_connect_dashboard_idx
+                ON res_partner (company_id, connect_state)
+             WHERE parent_id IS NULL AND customer_rank > 0 AND active
+            """
+        )
+
+    def write(self, vals):
+        if not self.env.su and PROTECTED_FIELDS & set(vals):
+            raise AccessError(
+                _("The portal state of a contact changes through Customer Connect's actions only.")
+            )
+        if "connect_access_level_id" in vals:
+            self._connect_check_staff()
+            if self.sudo().filtered("connect_user_id"):
+                # record rules read the level and are cached per user
+                self.env.registry.clear_cache()
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Checks and helpers
+    # ------------------------------------------------------------------
+    def _connect_check_staff(self):
+        if not self.env.su and not self.env.user.has_group("customer_connect.group_connect_user"):
+            raise AccessError(_("Only Customer Connect users may manage customers' portal access."))
+
+    def _connect_company(self):
+        self.ensure_one()
+        return self.company_id or self.commercial_partner_id.company_id or self.env.company
+
+    def _connect_invite_candidates(self):
+        """Contacts of this customer that can receive an invitation: those with
+        an e-mail, the billing contact(s) first, then the customer itself, then
+        the other contacts by name."""
+        self.ensure_one()
+        account = self.commercial_partner_id
+        people = (account | account.child_ids).filtered(
+            lambda p: p.active and email_normalize(p.email or "")
+        )
+        return people.sorted(
+            lambda p: (
+                0 if p.type == "invoice" else 1 if p == account else 2,
+                (p.name or "").lower(),
+            )
+        )
+
+    def _connect_find_email_conflict(self, email):
+        """Another login or pending invitation using ``email`` that forbids
+        inviting this contact with it.
+
+        :return: (existing user to share, refusal message); at most one is set.
+        """
+        self.ensure_one()
+        company = self._connect_company()
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        user = Users.search([("login", "=ilike", email)], limit=1)
+        if user and user.partner_id == self:
+            return Users, False
+        if user:
+            if not user.share:
+                return Users, _(
+                    "%(email)s is the login of dealership user %(name)s.",
+                    email=email,
+                    name=user.name,
+                )
+            owner = user.partner_id.commercial_partner_id
+            if (
+                owner != self.commercial_partner_id
+                and company in (user.company_ids | owner.company_id)
+            ):
+                return Users, _(
+                    "%(email)s already signs in for customer %(customer)s of %(company)s.",
+                    email=email,
+                    customer=owner.display_name,
+                    company=company.name,
+                )
+            return user, False
+        pending = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("email_normalized", "=", email),
+                    ("connect_login_state", "in", ("invited", "active")),
+                    ("commercial_partner_id", "!=", self.commercial_partner_id.id),
+                    ("company_id", "in", (company.id, False)),
+                ],
+                limit=1,
+            )
+        )
+        if pending:
+            return Users, _(
+                "%(email)s is already invited for customer %(customer)s.",
+                email=email,
+                customer=pending.commercial_partner_id.display_name,
+            )
+        return Users, False
+
+    # ------------------------------------------------------------------
+    # Invitations
+    # ------------------------------------------------------------------
+    def _connect_invite(self, inviter=None, raise_on_refusal=True):
+        """Invite these contacts to Customer Connect: the one place that decides
+        what an invitation does, called by the Invite dialog and, a few
+        hundred contacts at a time, by bulk invitation batches.
+
+        A fresh signed link supersedes any earlier one (its nonce is part of
+        the signed payload). An e-mail that already signs in for this customer
+        at another dealer company gets this company added to that login.
+
+        :return: {contact: (code, message)} with code in invited /
+            company_added / refused; a refusal raises a UserError when
+            ``raise_on_refusal`` (the one-contact dialog) is set.
+        """
+        self._connect_check_staff()
+        inviter = inviter or self.env.user
+        Level = self.env["customer_connect.access.level"]
+        now = fields.Datetime.now()
+        results = {}
+        to_invite = self.browse()
+        # signup fields and users are admin-only; the caller was checked above
+        for contact in self.sudo():
+            email = email_normalize(contact.email or "")
+            refusal, share_user = False, self.env["res.users"]
+            if not email:
+                refusal = _("%(name)s has no usable e-mail address.", name=contact.display_name)
+            elif contact.connect_login_state == "active":
+                refusal = _(
+                    "%(name)s already has an active login; send a password reset instead.",
+                    name=contact.display_name,
+                )
+            elif contact.connect_login_state == "inactive":
+                refusal = _(
+                    "%(name)s's portal access is inactive; re-activate it instead.",
+                    name=contact.display_name,
+                )
+            else:
+                share_user, refusal = contact._connect_find_email_conflict(email)
+            if refusal:
+                if raise_on_refusal:
+                    raise UserError(refusal)
+                results[contact] = ("refused", refusal)
+                continue
+            vals = {"connect_last_invited": now, "connect_invited_by_id": inviter.id}
+            if not contact.connect_first_invited:
+                vals["connect_first_invited"] = now
+            if not contact.connect_access_level_id:
+                vals["connect_access_level_id"] = Level._default_for_company(
+                    contact._connect_company()
+                ).id
+            if share_user:
+                company = contact._connect_company()
+                share_user.write({"company_ids": [fields.Command.link(company.id)]})
+                vals.update(
+                    connect_user_id=share_user.id,
+                    connect_login_state="active" if share_user.active else "inactive",
+                    connect_activated_on=now,
+                    connect_email_confirmed=share_user.partner_id.connect_email_confirmed,
+                )
+                contact.write(vals)
+                self.env["customer_connect.mail.log"]._send(
+                    "customer_connect.mail_template_connect_company_added",
+                    contact,
+                    "company_added",
+                )
+                results[contact] = (
+                    "company_added",
+                    _(
+                        "%(email)s already had a login; %(company)s was added to it.",
+                        email=email,
+                        company=company.name,
+                    ),
+                )
+                continue
+            vals.update(
+                connect_login_state="invited", signup_type="connect-" + secrets.token_hex(8)
+            )
+            contact.write(vals)
+            to_invite |= contact
+            results[contact] = ("invited", _("Invitation sent to %(email)s.", email=email))
+        # one batch render per dealer company (each may brand its own template)
+        default_template = self.env.ref("customer_connect.mail_template_connect_invitation")
+        for company, contacts in to_invite.grouped(lambda c: c._connect_company()).items():
+            self.env["customer_connect.mail.log"]._send(
+                company.connect_invitation_template_id or default_template, contacts, "invitation"
+            )
+        return {self.browse(contact.id): result for contact, result in results.items()}
+
+    def _compute_connect_signup_url(self):
+        for partner in self:
+            signup_type = partner.sudo().signup_type or ""
+            if not signup_type:
+                partner.connect_signup_url = False
+                continue
+            forced = "reset" if signup_type == "reset" else "signup"
+            redirect = "/odoo" if partner.user_ids and not partner.user_ids[0].share else "/my"
+            partner.connect_signup_url = (
+                partner.sudo()
+                .with_context(signup_force_type_in_url=forced)
+                ._get_signup_url_for_action(url=redirect)[partner.id]
+            )
+
+    def _generate_signup_token(self, expiration=None):
+        if not expiration and (self.signup_type or "").startswith("connect-"):
+            expiration = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("customer_connect.invitation_validity_hours", 72)
+            )
+        return super()._generate_signup_token(expiration=expiration)
+
+    def action_connect_invite(self):
+        """Open the Invite dialog of this customer account."""
+        self._connect_check_staff()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Invite to Customer Connect"),
+            "res_model": "customer_connect.invite.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_contact_id": self.id if self.parent_id else False,
+            },
+        }
+
+    def action_connect_invite_bulk(self):
+        """Invite many customer accounts in the background (server action)."""
+        self._connect_check_staff()
+        batch = self.env["customer_connect.invite.batch"]._create_for(self.commercial_partner_id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "customer_connect.invite.batch",
+            "res_id": batch.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Activation, inactivation
+    # ------------------------------------------------------------------
+    def _connect_logins(self):
+        """The contacts (logins) this record stands for: itself for a contact,
+        the customer and all its contacts for an account."""
+        logins = self.browse()
+        for partner in self:
+            logins |= partner if partner.parent_id else partner | partner.child_ids
+        return logins
+
+    def _connect_on_user_created(self, users):
+        """A portal login now exists for these contacts (after "Complete My
+        Account", or made by Odoo's own portal wizard)."""
+        for partner in self.sudo():
+            user = users.filtered(lambda u, p=partner: u.partner_id == p)[:1]
+            vals = {"connect_user_id": user.id}
+            if partner.connect_login_state == "not_invited":
+                vals["connect_login_state"] = "invited"
+            if not partner.connect_access_level_id:
+                vals["connect_access_level_id"] = (
+                    self.env["customer_connect.access.level"]
+                    ._default_for_company(partner._connect_company())
+                    .id
+                )
+            partner.write(vals)
+
+    def _connect_on_login(self, when):
+        """Called on each log-in of the login these contacts use."""
+        for partner in self.sudo():
+            vals = {"connect_last_login": when}
+            if partner.connect_login_state in ("invited", "not_invited"):
+                vals.update(connect_login_state="active", connect_activated_on=when)
+            partner.write(vals)
+
+    def action_connect_inactivate(self):
+        """Stop the portal access of these contacts (or of every contact of
+        these customers) without touching the customers, their invoices or
+        their history: the login is archived, which also ends its sessions."""
+        self._connect_check_staff()
+        logins = self._connect_logins().filtered(
+            lambda p: p.connect_login_state in ("invited", "active")
+        )
+        for contact in logins.sudo():
+            user = contact.connect_user_id
+            if user and user.partner_id == contact:
+                user.active = False
+            elif user:
+                # the login belongs to another dealer company's contact: only
+                # this company's access goes
+                company = contact._connect_company()
+                if company in user.company_ids and len(user.company_ids) > 1:
+                    user.write({"company_ids": [fields.Command.unlink(company.id)]})
+            contact.write({"connect_login_state": "inactive", "signup_type": False})
+        return True
+
+    def action_connect_reactivate(self):
+        """Give back the portal access taken by action_connect_inactivate."""
+        self._connect_check_staff()
+        for contact in self._connect_logins().sudo().filtered(
+            lambda p: p.connect_login_state == "inactive"
+        ):
+            user = contact.connect_user_id.with_context(active_test=False)
+            if user and user.partner_id == contact:
+                user.active = True
+            elif user:
+                user.write({"company_ids": [fields.Command.link(contact._connect_company().id)]})
+            contact.write(
+                {"connect_login_state": "active" if contact.connect_activated_on else "invited"}
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # E-mails from the contact card
+    # ------------------------------------------------------------------
+    def action_connect_send_welcome(self):
+        """Send (again) the welcome e-mail: an invitation link when the contact
+        has not activated yet, the portal address and login otherwise."""
+        self._connect_check_staff()
+        for contact in self:
+            if contact.connect_login_state in ("not_invited", "invited"):
+                contact._connect_invite()
+            else:
+                self.env["customer_connect.mail.log"]._send(
+                    "customer_connect.mail_template_connect_welcome", contact, "welcome"
+                )
+        return True
+
+    def action_connect_send_password_reset(self):
+        """Send a password reset link to the login of these contacts."""
+        self._connect_check_staff()
+        for contact in self.sudo():
+            user = contact.connect_user_id
+            if not user or not user.active:
+                raise UserError(
+                    _("%(name)s has no active login to reset.", name=contact.display_name)
+                )
+            user.partner_id.signup_prepare(signup_type="reset")
+            self.env["customer_connect.mail.log"]._send(
+                "customer_connect.mail_template_connect_password_reset",
+                user.partner_id,
+                "password_reset",
+                log_partner=contact,
+            )
+        return True
+
+    def action_connect_view_email_history(self):
+        """E-mail history of this contact, or of every contact of this customer."""
+        self._connect_check_staff()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_connect.action_connect_mail_log"
+        )
+        if self.parent_id:
+            action["domain"] = [("partner_id", "in", self.ids)]
+        else:
+            action["domain"] = [("commercial_partner_id", "in", self.ids)]
+        action["context"] = {}
+        return action

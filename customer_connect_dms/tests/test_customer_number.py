@@ -1,0 +1,37 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerNumber(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Greenacres Farm", "ref": "10001", "company_id": cls.company.id}
+        )
+        cls.clerk = new_test_user(
+            cls.env, "clerk", groups="base.group_user,customer_connect.group_connect_user"
+        )
+        cls.manager = new_test_user(
+            cls.env, "svcmgr", groups="base.group_user,customer_connect_dms.group_dms_number_manager"
+        )
+
+    def test_number_unique_per_company(self):
+        with self.assertRaisesRegex(ValidationError, "10001"):
+            self.env["res.partner"].create(
+                {"name": "Copy Farm", "ref": "10001", "company_id": self.company.id}
+            )
+        # a contact may carry the customer's number without clashing
+        self.env["res.partner"].create({"name": "Jo", "ref": "10001", "parent_id": self.customer.id})
+
+    def test_only_service_managers_change_a_set_number(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.clerk).write({"ref": "20002"})
+        self.customer.with_user(self.manager).write({"ref": "20002"})
+        self.assertEqual(self.customer.ref, "20002")
+        # setting a first number is everyone's job
+        blank = self.env["res.partner"].create({"name": "New Customer"})
+        blank.with_user(self.clerk).write({"ref": "30003"})
+        self.assertEqual(blank.ref, "30003")
