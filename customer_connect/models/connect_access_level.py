@@ -76,7 +76,7 @@ class CustomerConnectAccessLevel(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if set(vals) & set(CAPABILITY_FIELDS) | {"active"} & set(vals):
+        if set(vals) & (set(CAPABILITY_FIELDS) | {"active"}):
             # record rules read the capabilities and are cached per user
             self.env.registry.clear_cache()
         return res

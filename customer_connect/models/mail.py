@@ -27,9 +27,9 @@ class MailThread(models.AbstractModel):
 
     def _routing_handle_bounce(self, email_message, message_dict):
         result = super()._routing_handle_bounce(email_message, message_dict)
-        bounced_message = message_dict.get("bounced_message")
-        if bounced_message and bounced_message.message_id:
+        # by Message-Id: the mail and its message are usually deleted by then
+        if message_dict.get("bounced_msg_ids"):
             self.env["customer_connect.mail.log"]._mark_bounced(
-                [bounced_message.message_id], message_dict.get("bounced_email")
+                message_dict["bounced_msg_ids"], message_dict.get("bounced_email")
             )
         return result

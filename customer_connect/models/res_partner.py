@@ -164,10 +164,12 @@ class ResPartner(models.Model):
             )
         if "connect_access_level_id" in vals:
             self._connect_check_staff()
-            if self.sudo().filtered("connect_user_id"):
-                # record rules read the level and are cached per user
-                self.env.registry.clear_cache()
-        return super().write(vals)
+        logins = self.sudo().filtered("connect_user_id") if "connect_access_level_id" in vals else None
+        result = super().write(vals)
+        if logins:
+            # record rules read the level and are cached per user
+            self.env.registry.clear_cache()
+        return result
 
     # ------------------------------------------------------------------
     # Checks and helpers
@@ -338,6 +340,7 @@ class ResPartner(models.Model):
             )
         return {self.browse(contact.id): result for contact, result in results.items()}
 
+    @api.depends("signup_type")
     def _compute_connect_signup_url(self):
         for partner in self:
             signup_type = partner.sudo().signup_type or ""
@@ -404,6 +407,12 @@ class ResPartner(models.Model):
         Account", or made by Odoo's own portal wizard)."""
         for partner in self.sudo():
             user = users.filtered(lambda u, p=partner: u.partner_id == p)[:1]
+            company = partner._connect_company()
+            if company not in user.company_ids:
+                # the login must reach the dealer company its customer belongs to
+                user.sudo().write(
+                    {"company_ids": [fields.Command.link(company.id)], "company_id": company.id}
+                )
             vals = {"connect_user_id": user.id}
             if partner.connect_login_state == "not_invited":
                 vals["connect_login_state"] = "invited"

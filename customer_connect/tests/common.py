@@ -1,0 +1,96 @@
+import re
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+TOKEN_RE = re.compile(r"/web/signup\?[^\"']*token=([A-Za-z0-9_\-=%.]+)")
+
+
+class ConnectCase(AccountTestInvoicingCommon):
+    """A dealer company with dealer staff and two customers with contacts."""
+
+    @classmethod
+    def get_default_groups(cls):
+        # Odoo's common test case trims the test user's groups; ours run the
+        # set-up as a Customer Connect administrator
+        return super().get_default_groups() | cls.env.ref("customer_connect.group_connect_admin")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.email = "accounts@northfield.example"
+        Partner = cls.env["res.partner"]
+        user_vals = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.staff = new_test_user(
+            cls.env, "cc_staff", groups="customer_connect.group_connect_user", **user_vals
+        )
+        cls.staff_admin = new_test_user(
+            cls.env, "cc_admin", groups="customer_connect.group_connect_admin", **user_vals
+        )
+        cls.farm = Partner.create(
+            {
+                "name": "Greenacres Farm",
+                "is_company": True,
+                "ref": "90001",
+                "company_id": cls.company.id,
+                "customer_rank": 1,
+                "email": "office@greenacres.example",
+                "child_ids": [
+                    Command.create({"name": "Fiona Reid", "email": "fiona@greenacres.example"}),
+                    Command.create(
+                        {
+                            "name": "Accounts Payable",
+                            "type": "invoice",
+                            "email": "accounts@greenacres.example",
+                        }
+                    ),
+                    Command.create({"name": "Yard (no e-mail)"}),
+                ],
+            }
+        )
+        cls.farm_billing = cls.farm.child_ids.filtered(lambda c: c.type == "invoice")
+        cls.farm_fiona = cls.farm.child_ids.filtered(lambda c: c.name == "Fiona Reid")
+        cls.golf = Partner.create(
+            {
+                "name": "Loch Vale Golf Club",
+                "is_company": True,
+                "ref": "90002",
+                "company_id": cls.company.id,
+                "customer_rank": 1,
+                "child_ids": [
+                    Command.create(
+                        {"name": "Head Greenkeeper", "email": "greens@lochvale.example"}
+                    )
+                ],
+            }
+        )
+        cls.golf_keeper = cls.golf.child_ids
+        cls.barlow = Partner.create(
+            {"name": "Mr A. Barlow", "ref": "90003", "company_id": cls.company.id, "customer_rank": 1}
+        )
+
+    @classmethod
+    def _signup_token(cls, contact):
+        """The token of the invitation link really queued for ``contact``."""
+        log = cls.env["customer_connect.mail.log"].search(
+            [("partner_id", "=", contact.id), ("kind", "=", "invitation")], limit=1
+        )
+        match = TOKEN_RE.search(str(log.mail_id.body_html))
+        assert match, "no invitation link in the queued e-mail"
+        from urllib.parse import unquote
+
+        return unquote(match.group(1))
+
+    @classmethod
+    def _activate(cls, contact, password="Greenacres-2026"):
+        """Invite, complete the account with the e-mailed link, log in once."""
+        contact.with_user(cls.staff)._connect_invite()
+        token = cls._signup_token(contact)
+        cls.env["res.users"].sudo().signup({"login": contact.email, "password": password}, token)
+        user = contact.with_context(active_test=False).user_ids
+        user._update_last_login()
+        # sudo: the test's own user may not read logins of the test company
+        return user.sudo()

@@ -1,0 +1,34 @@
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ConnectCase
+
+
+@tagged("post_install", "-at_install")
+class TestDemoDealer(ConnectCase):
+    def test_demo_generator(self):
+        """The demo dealer has customers in every aging bucket, settled, part
+        paid and discounted invoices, credit notes and one portal contact."""
+        customers = (
+            self.env["customer_connect.demo"]
+            .with_company(self.company)
+            ._generate_demo_dealer(customer_count=40, seed=3)
+        )
+        self.assertEqual(len(customers), 40)
+        self.assertEqual(len(set(customers.mapped("ref"))), 40, "customer numbers are unique")
+        self.assertTrue(all(customers.mapped("customer_rank")))
+        self.assertTrue(customers.child_ids.filtered("email"), "contacts have e-mail addresses")
+        moves = self.env["account.move"].search([("partner_id", "in", customers.ids)])
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
+        self.assertTrue(all(m.state == "posted" for m in moves))
+        self.assertTrue(moves.filtered(lambda m: m.move_type == "out_refund"), "credit notes")
+        states = set(invoices.mapped("payment_state"))
+        self.assertTrue({"paid", "partial", "not_paid"} <= states | {"in_payment"}, states)
+        self.assertTrue(invoices.invoice_payment_term_id.filtered("early_discount"))
+        today = fields.Date.today()
+        ages = {(today - d).days // 30 for d in invoices.mapped("invoice_date")}
+        self.assertTrue({0, 1, 2, 3} <= ages, f"aging buckets covered: {sorted(ages)}")
+        portal = self.env["res.users"].search([("login", "=", "accounts@greenacres-farm.example")])
+        self.assertTrue(portal.share)
+        self.assertEqual(portal.partner_id.connect_login_state, "active")
+        self.assertEqual(portal.partner_id.commercial_partner_id.connect_state, "active")

@@ -1,0 +1,49 @@
+from odoo.tests import tagged
+
+from .common import ConnectCase
+
+
+@tagged("post_install", "-at_install")
+class TestMailLog(ConnectCase):
+    def test_sent_failed_bounced(self):
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        self.golf_keeper.with_user(self.staff)._connect_invite()
+        sent = self.farm_billing.connect_mail_log_ids
+        failed = self.golf_keeper.connect_mail_log_ids
+        failed.mail_id.email_to = "not an address"
+        (sent | failed).mail_id.send()
+        self.assertEqual(sent.state, "sent")
+        self.assertTrue(sent.sent_date)
+        self.assertEqual(failed.state, "failed")
+        self.assertTrue(failed.failure_reason)
+        # the mail server's bounce, routed by Odoo's mail gateway
+        self.assertTrue(sent.message_id)
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "email_from": "MAILER-DAEMON@mail.example",
+                "to": "bounce@northfield.example",
+                "message_id": "<dsn-1@mail.example>",
+                "bounced_email": "accounts@greenacres.example",
+                "bounced_partner": self.farm_billing,
+                "bounced_msg_ids": [sent.message_id],
+                "bounced_message": self.env["mail.message"],
+            },
+        )
+        self.assertEqual(sent.state, "bounced")
+        self.assertIn("accounts@greenacres.example", sent.failure_reason)
+
+    def test_contact_and_customer_history(self):
+        user = self._activate(self.farm_billing)
+        self.farm_billing.with_user(self.staff).action_connect_send_welcome()
+        self.farm_billing.with_user(self.staff).action_connect_send_password_reset()
+        kinds = set(self.farm_billing.connect_mail_log_ids.mapped("kind"))
+        self.assertEqual(kinds, {"invitation", "welcome", "password_reset"})
+        reset = self.farm_billing.connect_mail_log_ids.filtered(lambda log: log.kind == "password_reset")
+        self.assertIn("reset_password", str(reset.mail_id.body_html))
+        self.assertTrue(user.partner_id.signup_type == "reset")
+        action = self.farm.with_user(self.staff).action_connect_view_email_history()
+        logs = self.env["customer_connect.mail.log"].with_user(self.staff).search(action["domain"])
+        self.assertEqual(len(logs), 3)
+        action = self.farm_fiona.with_user(self.staff).action_connect_view_email_history()
+        self.assertFalse(self.env["customer_connect.mail.log"].search(action["domain"]))

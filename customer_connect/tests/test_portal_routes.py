@@ -1,0 +1,102 @@
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import ConnectCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRoutes(ConnectCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.password = "Greenacres-2026"
+        cls.portal_user = cls._activate(cls.farm_billing, cls.password)
+        cls.farm_invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
+        cls.golf_invoice = cls.init_invoice("out_invoice", partner=cls.golf, amounts=[90], post=True)
+
+    def _level(self, xmlid):
+        self.farm_billing.with_user(self.staff).connect_access_level_id = self.env.ref(xmlid)
+
+    def test_full_access_sees_own_invoices_only(self):
+        self.authenticate(self.portal_user.login, self.password)
+        response = self.url_open("/my/invoices")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.farm_invoice.name, response.text)
+        self.assertNotIn(self.golf_invoice.name, response.text)
+        response = self.url_open(f"/my/invoices/{self.farm_invoice.id}")
+        self.assertEqual(response.status_code, 200)
+        response = self.url_open(f"/my/invoices/{self.farm_invoice.id}?report_type=pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        # another customer's invoice: not found, PDF included
+        for url in (
+            f"/my/invoices/{self.golf_invoice.id}",
+            f"/my/invoices/{self.golf_invoice.id}?report_type=pdf&download=true",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 404, url)
+
+    def test_status_only_gets_403(self):
+        self._level("customer_connect.access_level_status_only")
+        self.authenticate(self.portal_user.login, self.password)
+        for url in (
+            "/my/invoices",
+            f"/my/invoices/{self.farm_invoice.id}",
+            f"/my/invoices/{self.farm_invoice.id}?report_type=pdf",
+        ):
+            self.assertEqual(self.url_open(url).status_code, 403, url)
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["invoice_count"]})
+        self.assertNotIn("invoice_count", counters)
+
+    def test_payments_only_cannot_download(self):
+        self._level("customer_connect.access_level_payments_only")
+        self.authenticate(self.portal_user.login, self.password)
+        self.assertEqual(self.url_open(f"/my/invoices/{self.farm_invoice.id}").status_code, 200)
+        for url in (
+            f"/my/invoices/{self.farm_invoice.id}?report_type=pdf",
+            f"/my/invoices/{self.farm_invoice.id}?report_type=pdf&download=true",
+        ):
+            self.assertEqual(self.url_open(url).status_code, 403, url)
+
+    def test_json_rpc_cannot_read_past_the_level(self):
+        self._level("customer_connect.access_level_status_only")
+        self.authenticate(self.portal_user.login, self.password)
+        found = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/account.move/search_read",
+            {
+                "model": "account.move",
+                "method": "search_read",
+                "args": [[]],
+                "kwargs": {"fields": ["name"]},
+            },
+        )
+        self.assertEqual(found, [])
+        for model, method, args in (
+            ("account.move", "read", [[self.farm_invoice.id], ["name"]]),
+            (
+                "res.partner",
+                "write",
+                [
+                    [self.farm_billing.id],
+                    {"connect_access_level_id": self.env.ref("customer_connect.access_level_full").id},
+                ],
+            ),
+            ("res.partner", "write", [[self.farm_billing.id], {"connect_login_state": "active"}]),
+            ("res.users", "write", [[self.portal_user.id], {"groups_id": [Command.link(self.env.ref("base.group_user").id)]}]),
+        ):
+            with self.assertRaises(Exception, msg=f"{model}.{method}"), self.assertLogs("odoo.http", "WARNING"):
+                self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/{model}/{method}",
+                    {"model": model, "method": method, "args": args, "kwargs": {}},
+                )
+        self.assertEqual(self.farm_billing.connect_access_level_id.name, "Status only")
+
+    def test_inactive_login_cannot_sign_in_and_sessions_end(self):
+        self.authenticate(self.portal_user.login, self.password)
+        self.assertEqual(self.url_open("/my", allow_redirects=False).status_code, 200)
+        self.farm.with_user(self.staff).action_connect_inactivate()
+        response = self.url_open("/my", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303), "the open session ended")
+        self.assertIn("/web/login", response.headers.get("Location", ""))
+        with self.assertRaises(Exception):
+            self.authenticate(self.portal_user.login, self.password)
