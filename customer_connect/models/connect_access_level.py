@@ -64,8 +64,10 @@ class CustomerConnectAccessLevel(models.Model):
     @api.model
     def _default_for_company(self, company):
         """The level new portal contacts of ``company`` get."""
-        level_id = self.env["ir.config_parameter"].sudo().get_param(
-            "customer_connect.default_access_level_id"
+        level_id = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_connect.default_access_level_id")
         )
         level = self.browse(int(level_id)).exists() if level_id else self.browse()
         if not level:

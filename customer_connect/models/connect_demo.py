@@ -4,38 +4,113 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 FARM_WORDS = [
-    "Greenacres", "Hillside", "Brookfield", "Oakleigh", "Meadowbank", "Riverside",
-    "Highfield", "Ashgrove", "Willowbrook", "Thornbury", "Beechwood", "Longmead",
-    "Fernhill", "Stonegate", "Kingsmoor", "Redbarn", "Westfield", "Elmtree",
-    "Foxcote", "Hollybush", "Larkrise", "Millbrook", "Newlands", "Orchard End",
+    "Greenacres",
+    "Hillside",
+    "Brookfield",
+    "Oakleigh",
+    "Meadowbank",
+    "Riverside",
+    "Highfield",
+    "Ashgrove",
+    "Willowbrook",
+    "Thornbury",
+    "Beechwood",
+    "Longmead",
+    "Fernhill",
+    "Stonegate",
+    "Kingsmoor",
+    "Redbarn",
+    "Westfield",
+    "Elmtree",
+    "Foxcote",
+    "Hollybush",
+    "Larkrise",
+    "Millbrook",
+    "Newlands",
+    "Orchard End",
 ]
 FARM_KINDS = ["Farm", "Dairy Farm", "Farms Ltd", "Estate", "Arable Partnership", "Livestock"]
 GOLF_PLACES = [
-    "Aberdeen Municipal", "Royal Deeside", "Kingsbarns Links", "Westwood Park",
-    "Old Course Meadow", "Heathland", "Castle Hill", "Fairway Downs", "Loch Vale",
-    "Pinewood", "Silverbirch", "Saint Andrews Road",
+    "Aberdeen Municipal",
+    "Royal Deeside",
+    "Kingsbarns Links",
+    "Westwood Park",
+    "Old Course Meadow",
+    "Heathland",
+    "Castle Hill",
+    "Fairway Downs",
+    "Loch Vale",
+    "Pinewood",
+    "Silverbirch",
+    "Saint Andrews Road",
 ]
 CONTRACTOR_NAMES = [
-    "John Frost", "Barlow & Sons", "Addison", "Fyle", "Brown Brothers", "Carter",
-    "McAllister", "Dunmore", "Henderson", "Kerr", "Whitlock", "Pryce",
+    "John Frost",
+    "Barlow & Sons",
+    "Addison",
+    "Fyle",
+    "Brown Brothers",
+    "Carter",
+    "McAllister",
+    "Dunmore",
+    "Henderson",
+    "Kerr",
+    "Whitlock",
+    "Pryce",
 ]
 CONTRACTOR_KINDS = [
-    "Groundworks Ltd", "Landscaping", "Plant Hire", "Agricultural Contractors",
-    "Fencing & Drainage", "Turf Care Ltd",
+    "Groundworks Ltd",
+    "Landscaping",
+    "Plant Hire",
+    "Agricultural Contractors",
+    "Fencing & Drainage",
+    "Turf Care Ltd",
 ]
 FIRST_NAMES = [
-    "Alan", "Fiona", "James", "Morag", "Thomas", "Claire", "George", "Heather",
-    "Ian", "Karen", "Stuart", "Eilidh", "Robert", "Jean", "Callum", "Susan",
+    "Alan",
+    "Fiona",
+    "James",
+    "Morag",
+    "Thomas",
+    "Claire",
+    "George",
+    "Heather",
+    "Ian",
+    "Karen",
+    "Stuart",
+    "Eilidh",
+    "Robert",
+    "Jean",
+    "Callum",
+    "Susan",
 ]
 LAST_NAMES = [
-    "Barlow", "Furber", "Brown", "Addison", "Fyle", "Smythe", "Campbell",
-    "Stewart", "Robertson", "Murray", "Fraser", "Grant", "Innes", "Reid",
+    "Barlow",
+    "Furber",
+    "Brown",
+    "Addison",
+    "Fyle",
+    "Smythe",
+    "Campbell",
+    "Stewart",
+    "Robertson",
+    "Murray",
+    "Fraser",
+    "Grant",
+    "Innes",
+    "Reid",
 ]
 CITIES = [
-    ("Aberdeen", "AB10 1XG"), ("Inverurie", "AB51 3QA"), ("Banchory", "AB31 5TT"),
-    ("Stonehaven", "AB39 2HH"), ("Ellon", "AB41 9AA"), ("Huntly", "AB54 8BB"),
-    ("Peterhead", "AB42 1DL"), ("Turriff", "AB53 4AA"),
+    ("Aberdeen", "AB10 1XG"),
+    ("Inverurie", "AB51 3QA"),
+    ("Banchory", "AB31 5TT"),
+    ("Stonehaven", "AB39 2HH"),
+    ("Ellon", "AB41 9AA"),
+    ("Huntly", "AB54 8BB"),
+    ("Peterhead", "AB42 1DL"),
+    ("Turriff", "AB53 4AA"),
 ]
+STREETS = ["Main Road", "Mill Lane", "Station Road", "Farm Road"]
 LINES = [
     ("General Parts Sale", 8, 180),
     ("Workshop labour: service", 90, 650),
@@ -49,7 +124,9 @@ LINES = [
 
 
 def _slug(text):
-    return "".join(c for c in text.lower().replace("&", "and").replace(" ", "-") if c.isalnum() or c == "-")
+    return "".join(
+        c for c in text.lower().replace("&", "and").replace(" ", "-") if c.isalnum() or c == "-"
+    )
 
 
 class CustomerConnectDemo(models.AbstractModel):
@@ -66,7 +143,9 @@ class CustomerConnectDemo(models.AbstractModel):
         rng = random.Random(seed)
         company = self.env.company
         if not company.chart_template:
-            self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            self.env["account.chart.template"].try_loading(
+                "generic_coa", company, install_demo=False
+            )
         customers = self._demo_customers(rng, customer_count, company)
         invoices = self._demo_invoices(rng, customers, company)
         self._demo_payments(rng, invoices)
@@ -80,7 +159,9 @@ class CustomerConnectDemo(models.AbstractModel):
             lambda: f"{rng.choice(FARM_WORDS)} {rng.choice(FARM_KINDS)}",
             lambda: f"{rng.choice(GOLF_PLACES)} Golf Club",
             lambda: f"{rng.choice(CONTRACTOR_NAMES)} {rng.choice(CONTRACTOR_KINDS)}",
-            lambda: f"Mr{rng.choice(['', 's'])} {rng.choice(FIRST_NAMES)[0]}. {rng.choice(LAST_NAMES)}",
+            lambda: (
+                f"Mr{rng.choice(['', 's'])} {rng.choice(FIRST_NAMES)[0]}. {rng.choice(LAST_NAMES)}"
+            ),
         ]
         weights = [45, 15, 25, 15]
         while len(names) < count:
@@ -104,7 +185,7 @@ class CustomerConnectDemo(models.AbstractModel):
                 "is_company": not person,
                 "ref": str(10001 + index),
                 "company_id": company.id,
-                "street": f"{rng.randint(1, 120)} {rng.choice(['Main Road', 'Mill Lane', 'Station Road', 'Farm Road'])}",
+                "street": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
                 "city": city,
                 "zip": zip_code,
                 "phone": f"+44 1224 {rng.randint(100000, 999999)}",
@@ -112,7 +193,9 @@ class CustomerConnectDemo(models.AbstractModel):
             }
             if person:
                 # one private customer in ten has no e-mail: cannot be invited
-                vals["email"] = False if index % 10 == 3 else f"{_slug(name.split(' ')[-1])}{index}@{domain}"
+                vals["email"] = (
+                    False if index % 10 == 3 else f"{_slug(name.split(' ')[-1])}{index}@{domain}"
+                )
             else:
                 vals["email"] = f"office@{domain}" if index % 7 else False
                 children = [
@@ -129,7 +212,9 @@ class CustomerConnectDemo(models.AbstractModel):
                         {
                             "name": f"{first} {last}",
                             "type": "contact",
-                            "function": rng.choice(["Owner", "Manager", "Head Greenkeeper", "Workshop"]),
+                            "function": rng.choice(
+                                ["Owner", "Manager", "Head Greenkeeper", "Workshop"]
+                            ),
                             "email": f"{first.lower()}.{last.lower()}@{domain}",
                             "company_id": company.id,
                         }
@@ -148,14 +233,20 @@ class CustomerConnectDemo(models.AbstractModel):
                 "early_discount": True,
                 "discount_percentage": 2.0,
                 "discount_days": 10,
-                "line_ids": [fields.Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                "line_ids": [
+                    fields.Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
             }
         )
-        net30 = self.env.ref("account.account_payment_term_30days", raise_if_not_found=False) or Term.create(
+        net30 = self.env.ref(
+            "account.account_payment_term_30days", raise_if_not_found=False
+        ) or Term.create(
             {
                 "name": "30 days (demo)",
                 "company_id": company.id,
-                "line_ids": [fields.Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                "line_ids": [
+                    fields.Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
             }
         )
         return early, net30

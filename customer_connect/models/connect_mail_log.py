@@ -26,7 +26,9 @@ class CustomerConnectMailLog(models.Model):
     _order = "create_date desc, id desc"
     _rec_name = "subject"
 
-    partner_id = fields.Many2one("res.partner", "Contact", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", "Contact", required=True, index=True, ondelete="cascade"
+    )
     commercial_partner_id = fields.Many2one(
         "res.partner", "Customer", index=True, ondelete="cascade"
     )

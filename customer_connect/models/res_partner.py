@@ -126,12 +126,12 @@ class ResPartner(models.Model):
             )
             partner.connect_state = main.connect_login_state if main else "not_invited"
             partner.connect_login_email = main.email if main else False
-            partner.connect_account_last_invited = max(
-                logins.mapped("connect_last_invited") or [False], key=lambda d: d or 0
-            ) or False
-            partner.connect_account_last_login = max(
-                logins.mapped("connect_last_login") or [False], key=lambda d: d or 0
-            ) or False
+            partner.connect_account_last_invited = (
+                max(logins.mapped("connect_last_invited") or [False], key=lambda d: d or 0) or False
+            )
+            partner.connect_account_last_login = (
+                max(logins.mapped("connect_last_login") or [False], key=lambda d: d or 0) or False
+            )
 
     def _compute_connect_contact_count(self):
         counts = dict(
@@ -145,7 +145,7 @@ class ResPartner(models.Model):
             partner.connect_contact_count = counts.get(partner, 0)
 
     def init(self):
-        super().init()
+        result = super().init()
         # The Customer Accounts dashboard filters customer accounts and counts
         # them per state and company; a partial index keeps that independent
         # of the (much larger) number of contacts.
@@ -156,6 +156,7 @@ class ResPartner(models.Model):
              WHERE parent_id IS NULL AND customer_rank > 0 AND active
             """
         )
+        return result
 
     def write(self, vals):
         if not self.env.su and PROTECTED_FIELDS & set(vals):
@@ -164,7 +165,9 @@ class ResPartner(models.Model):
             )
         if "connect_access_level_id" in vals:
             self._connect_check_staff()
-        logins = self.sudo().filtered("connect_user_id") if "connect_access_level_id" in vals else None
+        logins = (
+            self.sudo().filtered("connect_user_id") if "connect_access_level_id" in vals else None
+        )
         result = super().write(vals)
         if logins:
             # record rules read the level and are cached per user
@@ -218,9 +221,8 @@ class ResPartner(models.Model):
                     name=user.name,
                 )
             owner = user.partner_id.commercial_partner_id
-            if (
-                owner != self.commercial_partner_id
-                and company in (user.company_ids | owner.company_id)
+            if owner != self.commercial_partner_id and company in (
+                user.company_ids | owner.company_id
             ):
                 return Users, _(
                     "%(email)s already signs in for customer %(customer)s of %(company)s.",
@@ -456,8 +458,8 @@ class ResPartner(models.Model):
     def action_connect_reactivate(self):
         """Give back the portal access taken by action_connect_inactivate."""
         self._connect_check_staff()
-        for contact in self._connect_logins().sudo().filtered(
-            lambda p: p.connect_login_state == "inactive"
+        for contact in (
+            self._connect_logins().sudo().filtered(lambda p: p.connect_login_state == "inactive")
         ):
             user = contact.connect_user_id.with_context(active_test=False)
             if user and user.partner_id == contact:

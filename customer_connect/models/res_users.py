@@ -52,7 +52,9 @@ class ResUsers(models.Model):
         user = self.env.ref("customer_connect.group_connect_user")
         for record in self:
             groups = record.groups_id
-            record.connect_role = "admin" if admin in groups else "user" if user in groups else False
+            record.connect_role = (
+                "admin" if admin in groups else "user" if user in groups else False
+            )
 
     @api.depends("login_date")
     def _compute_connect_staff_state(self):
@@ -68,13 +70,10 @@ class ResUsers(models.Model):
         return users
 
     def _update_last_login(self):
-        super()._update_last_login()
-        contacts = (
-            self.env["res.partner"]
-            .sudo()
-            .search([("connect_user_id", "in", self.ids)])
-        )
+        result = super()._update_last_login()
+        contacts = self.env["res.partner"].sudo().search([("connect_user_id", "in", self.ids)])
         contacts._connect_on_login(fields.Datetime.now())
+        return result
 
     @api.model
     def signup(self, values, token=None):
@@ -101,7 +100,10 @@ class ResUsers(models.Model):
     @api.model
     def _connect_staff_count(self):
         return self.sudo().search_count(
-            [("share", "=", False), ("groups_id", "in", self.env.ref("customer_connect.group_connect_user").ids)]
+            [
+                ("share", "=", False),
+                ("groups_id", "in", self.env.ref("customer_connect.group_connect_user").ids),
+            ]
         )
 
     @api.model
@@ -110,7 +112,9 @@ class ResUsers(models.Model):
         Connect administrator only, within the seat limit. The new user gets
         Odoo's own set-your-password invitation."""
         if not self.env.user.has_group("customer_connect.group_connect_admin"):
-            raise AccessError(_("Only Customer Connect administrators can invite dealership users."))
+            raise AccessError(
+                _("Only Customer Connect administrators can invite dealership users.")
+            )
         limit = self._connect_staff_seat_limit()
         if limit and self._connect_staff_count() >= limit:
             raise AccessError(

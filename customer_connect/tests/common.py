@@ -61,15 +61,18 @@ class ConnectCase(AccountTestInvoicingCommon):
                 "company_id": cls.company.id,
                 "customer_rank": 1,
                 "child_ids": [
-                    Command.create(
-                        {"name": "Head Greenkeeper", "email": "greens@lochvale.example"}
-                    )
+                    Command.create({"name": "Head Greenkeeper", "email": "greens@lochvale.example"})
                 ],
             }
         )
         cls.golf_keeper = cls.golf.child_ids
         cls.barlow = Partner.create(
-            {"name": "Mr A. Barlow", "ref": "90003", "company_id": cls.company.id, "customer_rank": 1}
+            {
+                "name": "Mr A. Barlow",
+                "ref": "90003",
+                "company_id": cls.company.id,
+                "customer_rank": 1,
+            }
         )
 
     @classmethod

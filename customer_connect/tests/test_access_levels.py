@@ -10,8 +10,12 @@ class TestAccessLevels(ConnectCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.portal_user = cls._activate(cls.farm_billing)
-        cls.farm_invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
-        cls.golf_invoice = cls.init_invoice("out_invoice", partner=cls.golf, amounts=[90], post=True)
+        cls.farm_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.farm, amounts=[250], post=True
+        )
+        cls.golf_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.golf, amounts=[90], post=True
+        )
         cls.status_only = cls.env.ref("customer_connect.access_level_status_only")
         cls.full = cls.env.ref("customer_connect.access_level_full")
 
@@ -24,7 +28,9 @@ class TestAccessLevels(ConnectCase):
             self.assertIn(name, names)
         self.assertTrue(self.status_only.grants("can_see_equipment"))
         self.assertFalse(self.status_only.grants("can_see_invoices"))
-        self.assertTrue(self.env["customer_connect.access.level"].grants("can_pay"), "no level: Odoo's rights")
+        self.assertTrue(
+            self.env["customer_connect.access.level"].grants("can_pay"), "no level: Odoo's rights"
+        )
 
     def test_record_rules_follow_the_level(self):
         Move = self.env["account.move"].with_user(self.portal_user)

@@ -18,7 +18,9 @@ class TestBulkInvitation(ConnectCase):
             triggers_before + 1,
             "the cron job is woken up",
         )
-        self.env["customer_connect.invite.batch"].with_context(connect_no_commit=True)._cron_process()
+        self.env["customer_connect.invite.batch"].with_context(
+            connect_no_commit=True
+        )._cron_process()
         lines = {line.partner_id: line for line in batch.line_ids}
         self.assertEqual(lines[self.farm].result, "invited")
         self.assertEqual(lines[self.farm].contact_id, self.farm_billing, "billing contact first")
@@ -35,10 +37,14 @@ class TestBulkInvitation(ConnectCase):
     def test_refused_customer_does_not_stop_others(self):
         self._activate(self.farm_billing)
         self.golf_keeper.email = "accounts@greenacres.example"  # taken by the farm
-        batch = self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(
-            self.golf | self.farm
+        batch = (
+            self.env["customer_connect.invite.batch"]
+            .with_user(self.staff)
+            ._create_for(self.golf | self.farm)
         )
-        self.env["customer_connect.invite.batch"].with_context(connect_no_commit=True)._cron_process()
+        self.env["customer_connect.invite.batch"].with_context(
+            connect_no_commit=True
+        )._cron_process()
         lines = {line.partner_id: line for line in batch.line_ids}
         self.assertEqual(lines[self.golf].result, "refused")
         self.assertIn("Greenacres Farm", lines[self.golf].message)

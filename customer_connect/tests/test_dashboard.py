@@ -1,3 +1,5 @@
+import ast
+
 from odoo import Command, sql_db
 from odoo.tests import tagged
 
@@ -10,7 +12,7 @@ class TestDashboard(ConnectCase):
         """What the Customer Accounts dashboard asks the server for its first
         page: the list, the total and the searchpanel counters."""
         action = self.env.ref("customer_connect.action_connect_customer_accounts")
-        domain = eval(action.domain)  # noqa: S307 - our own action's literal domain
+        domain = ast.literal_eval(action.domain)
         Partner = self.env["res.partner"].with_user(user)
         spec = {
             name: {}
@@ -43,7 +45,9 @@ class TestDashboard(ConnectCase):
                     "is_company": True,
                     "customer_rank": 1,
                     "company_id": self.company.id,
-                    "child_ids": [Command.create({"name": "Office", "email": f"{prefix}{i}@x.example"})],
+                    "child_ids": [
+                        Command.create({"name": "Office", "email": f"{prefix}{i}@x.example"})
+                    ],
                 }
                 for i in range(count)
             ]
@@ -58,7 +62,10 @@ class TestDashboard(ConnectCase):
         self.assertEqual(counts["active"], 1)
         self.assertEqual(counts["not_invited"], 1)
         self.assertEqual(page["length"], 3)
-        self.assertEqual({r["name"] for r in page["records"]}, {"Greenacres Farm", "Loch Vale Golf Club", "Mr A. Barlow"})
+        self.assertEqual(
+            {r["name"] for r in page["records"]},
+            {"Greenacres Farm", "Loch Vale Golf Club", "Mr A. Barlow"},
+        )
         company_counts = {v["id"]: v.get("__count") for v in companies["values"]}
         self.assertEqual(company_counts.get(self.company.id), 3)
 

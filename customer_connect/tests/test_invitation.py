@@ -33,15 +33,22 @@ class TestInvitation(ConnectCase):
         self.assertTrue(contact.connect_first_invited)
         self.assertEqual(self.farm.connect_state, "invited")
         self.assertEqual(self.farm.connect_login_email, contact.email)
-        self.assertEqual(contact.connect_access_level_id, self.env.ref("customer_connect.access_level_full"))
+        self.assertEqual(
+            contact.connect_access_level_id, self.env.ref("customer_connect.access_level_full")
+        )
         log = contact.connect_mail_log_ids
-        self.assertEqual((log.kind, log.state, log.recipient), ("invitation", "queued", '"Accounts Payable" <accounts@greenacres.example>'))
+        self.assertEqual(
+            (log.kind, log.state, log.recipient),
+            ("invitation", "queued", '"Accounts Payable" <accounts@greenacres.example>'),
+        )
         self.assertIn("Complete My Account", str(log.mail_id.body_html))
         self.assertEqual(log.mail_id.state, "outgoing", "handed to Odoo's mail queue")
 
         token = self._signup_token(contact)
         self.assertTrue(self.env["res.partner"]._signup_retrieve_info(token))
-        self.env["res.users"].sudo().signup({"login": contact.email, "password": "Pw-123456789"}, token)
+        self.env["res.users"].sudo().signup(
+            {"login": contact.email, "password": "Pw-123456789"}, token
+        )
         user = contact.user_ids
         self.assertTrue(user.share, "a portal login")
         self.assertEqual(contact.connect_user_id, user)
@@ -75,10 +82,14 @@ class TestInvitation(ConnectCase):
         self.assertEqual(contact.connect_first_invited, first_invited)
         self.assertGreater(contact.connect_last_invited, first_invited)
         with self.assertRaises(UserError):
-            self.env["res.users"].sudo().signup({"login": contact.email, "password": "x" * 12}, first)
+            self.env["res.users"].sudo().signup(
+                {"login": contact.email, "password": "x" * 12}, first
+            )
 
     def test_link_expires_after_configured_hours(self):
-        self.env["ir.config_parameter"].sudo().set_param("customer_connect.invitation_validity_hours", 24)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_connect.invitation_validity_hours", 24
+        )
         contact = self.farm_billing
         contact.with_user(self.staff)._connect_invite()
         token = self._signup_token(contact)
@@ -135,7 +146,16 @@ class TestInvitation(ConnectCase):
                 "company_id": south.id,
                 "customer_rank": 1,
                 "child_ids": [
-                    (0, 0, {"name": "Accounts", "email": "accounts@greenacres.example", "type": "invoice", "company_id": south.id})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Accounts",
+                            "email": "accounts@greenacres.example",
+                            "type": "invoice",
+                            "company_id": south.id,
+                        },
+                    )
                 ],
             }
         )
@@ -143,7 +163,9 @@ class TestInvitation(ConnectCase):
         code, message = contact.with_user(self.staff)._connect_invite()[contact]
         self.assertEqual(code, "company_added", message)
         self.assertIn(south, user.company_ids)
-        self.assertEqual(self.env["res.users"].search_count([("login", "=", user.login)]), 1, "no second account")
+        self.assertEqual(
+            self.env["res.users"].search_count([("login", "=", user.login)]), 1, "no second account"
+        )
         self.assertEqual(contact.connect_user_id, user)
         self.assertEqual(south_farm.connect_state, "active")
         self.assertEqual(contact.connect_mail_log_ids.kind, "company_added")

@@ -39,7 +39,9 @@ class TestMailLog(ConnectCase):
         self.farm_billing.with_user(self.staff).action_connect_send_password_reset()
         kinds = set(self.farm_billing.connect_mail_log_ids.mapped("kind"))
         self.assertEqual(kinds, {"invitation", "welcome", "password_reset"})
-        reset = self.farm_billing.connect_mail_log_ids.filtered(lambda log: log.kind == "password_reset")
+        reset = self.farm_billing.connect_mail_log_ids.filtered(
+            lambda log: log.kind == "password_reset"
+        )
         self.assertIn("reset_password", str(reset.mail_id.body_html))
         self.assertTrue(user.partner_id.signup_type == "reset")
         action = self.farm.with_user(self.staff).action_connect_view_email_history()

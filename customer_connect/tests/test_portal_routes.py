@@ -1,5 +1,6 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessDenied
+from odoo.tests import HttpCase, JsonRpcException, tagged
 
 from .common import ConnectCase
 
@@ -11,8 +12,12 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         super().setUpClass()
         cls.password = "Greenacres-2026"
         cls.portal_user = cls._activate(cls.farm_billing, cls.password)
-        cls.farm_invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
-        cls.golf_invoice = cls.init_invoice("out_invoice", partner=cls.golf, amounts=[90], post=True)
+        cls.farm_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.farm, amounts=[250], post=True
+        )
+        cls.golf_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.golf, amounts=[90], post=True
+        )
 
     def _level(self, xmlid):
         self.farm_billing.with_user(self.staff).connect_access_level_id = self.env.ref(xmlid)
@@ -78,13 +83,27 @@ class TestPortalRoutes(ConnectCase, HttpCase):
                 "write",
                 [
                     [self.farm_billing.id],
-                    {"connect_access_level_id": self.env.ref("customer_connect.access_level_full").id},
+                    {
+                        "connect_access_level_id": self.env.ref(
+                            "customer_connect.access_level_full"
+                        ).id
+                    },
                 ],
             ),
             ("res.partner", "write", [[self.farm_billing.id], {"connect_login_state": "active"}]),
-            ("res.users", "write", [[self.portal_user.id], {"groups_id": [Command.link(self.env.ref("base.group_user").id)]}]),
+            (
+                "res.users",
+                "write",
+                [
+                    [self.portal_user.id],
+                    {"groups_id": [Command.link(self.env.ref("base.group_user").id)]},
+                ],
+            ),
         ):
-            with self.assertRaises(Exception, msg=f"{model}.{method}"), self.assertLogs("odoo.http", "WARNING"):
+            with (
+                self.assertRaises(Exception, msg=f"{model}.{method}"),
+                self.assertLogs("odoo.http", "WARNING"),
+            ):
                 self.make_jsonrpc_request(
                     f"/web/dataset/call_kw/{model}/{method}",
                     {"model": model, "method": method, "args": args, "kwargs": {}},
@@ -98,5 +117,5 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         response = self.url_open("/my", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303), "the open session ended")
         self.assertIn("/web/login", response.headers.get("Location", ""))
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessDenied):
             self.authenticate(self.portal_user.login, self.password)

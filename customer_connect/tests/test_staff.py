@@ -13,7 +13,9 @@ class TestDealershipUsers(ConnectCase):
         self.assertFalse(user.share)
         self.assertEqual(user.connect_role, "user")
         self.assertEqual(user.connect_staff_state, "pending")
-        log = self.env["customer_connect.mail.log"].search([("partner_id", "=", user.partner_id.id)])
+        log = self.env["customer_connect.mail.log"].search(
+            [("partner_id", "=", user.partner_id.id)]
+        )
         self.assertEqual(log.kind, "staff_invitation")
         self.assertIn("/web/signup", str(log.mail_id.body_html))
 
@@ -28,7 +30,9 @@ class TestDealershipUsers(ConnectCase):
         Wizard = self.env["customer_connect.staff.invite.wizard"].with_user(self.staff_admin)
         with self.assertRaisesRegex(AccessError, "account manager"):
             Wizard.create({"email": "one.too.many@northfield.example"}).action_invite()
-        self.env["ir.config_parameter"].sudo().set_param("customer_connect.staff_seat_limit", used + 1)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_connect.staff_seat_limit", used + 1
+        )
         Wizard.create({"email": "fits@northfield.example"}).action_invite()
 
     def test_any_user_removes_another(self):
@@ -41,7 +45,16 @@ class TestDealershipUsers(ConnectCase):
             portal.with_user(self.staff).action_connect_remove_staff()
 
     def test_profile_self_service(self):
-        fields = ["title", "street", "city", "zip", "phone", "connect_alt_phone", "connect_pref_sms", "connect_pref_post"]
+        fields = [
+            "title",
+            "street",
+            "city",
+            "zip",
+            "phone",
+            "connect_alt_phone",
+            "connect_pref_sms",
+            "connect_pref_post",
+        ]
         self.staff.with_user(self.staff).write(
             {
                 "street": "1 Harlaw Road",

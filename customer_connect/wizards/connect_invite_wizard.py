@@ -29,7 +29,11 @@ class CustomerConnectInviteWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        if values.get("partner_id") and "contact_id" in fields_list and not values.get("contact_id"):
+        if (
+            values.get("partner_id")
+            and "contact_id" in fields_list
+            and not values.get("contact_id")
+        ):
             partner = self.env["res.partner"].browse(values["partner_id"])
             values["contact_id"] = partner._connect_invite_candidates()[:1].id
         return values

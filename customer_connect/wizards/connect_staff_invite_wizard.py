@@ -2,7 +2,7 @@ from odoo import _, fields, models
 
 
 class CustomerConnectStaffInviteWizard(models.TransientModel):
-    """"+ Add" on Dealership Users: invite a colleague by e-mail."""
+    """ "+ Add" on Dealership Users: invite a colleague by e-mail."""
 
     _name = "customer_connect.staff.invite.wizard"
     _description = "Invite a dealership user"

@@ -28,7 +28,8 @@ class ResPartner(models.Model):
             ref, company, _count = clashes[0]
             raise ValidationError(
                 _(
-                    "Customer number %(number)s is already used by another customer of %(company)s.",
+                    "Customer number %(number)s is already used by another customer "
+                    "of %(company)s.",
                     number=ref,
                     company=company.name or _("all companies"),
                 )

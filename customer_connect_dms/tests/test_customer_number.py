@@ -15,7 +15,9 @@ class TestCustomerNumber(TransactionCase):
             cls.env, "clerk", groups="base.group_user,customer_connect.group_connect_user"
         )
         cls.manager = new_test_user(
-            cls.env, "svcmgr", groups="base.group_user,customer_connect_dms.group_dms_number_manager"
+            cls.env,
+            "svcmgr",
+            groups="base.group_user,customer_connect_dms.group_dms_number_manager",
         )
 
     def test_number_unique_per_company(self):
@@ -24,7 +26,9 @@ class TestCustomerNumber(TransactionCase):
                 {"name": "Copy Farm", "ref": "10001", "company_id": self.company.id}
             )
         # a contact may carry the customer's number without clashing
-        self.env["res.partner"].create({"name": "Jo", "ref": "10001", "parent_id": self.customer.id})
+        self.env["res.partner"].create(
+            {"name": "Jo", "ref": "10001", "parent_id": self.customer.id}
+        )
 
     def test_only_service_managers_change_a_set_number(self):
         with self.assertRaises(AccessError):

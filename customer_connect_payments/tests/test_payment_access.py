@@ -11,7 +11,9 @@ class TestPaymentAccess(ConnectCase, HttpCase):
         cls.password = "Greenacres-2026"
         cls.portal_user = cls._activate(cls.farm_billing, cls.password)
         cls.invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
-        cls.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", True)
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "account_payment.enable_portal_payment", True
+        )
 
     def _level(self, xmlid):
         self.farm_billing.with_user(self.staff).connect_access_level_id = self.env.ref(xmlid)

@@ -26,7 +26,6 @@ registry.category("web_tour.tours").add("customer_connect_complete_account", {
         {
             content: "Logged in on the customer portal",
             trigger: ".o_portal_my_home",
-            expectUnloadPage: true,
         },
     ],
 });
