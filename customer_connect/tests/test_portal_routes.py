@@ -101,7 +101,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
             ),
         ):
             with (
-                self.assertRaises(Exception, msg=f"{model}.{method}"),
+                self.assertRaises(JsonRpcException, msg=f"{model}.{method}"),
                 self.assertLogs("odoo.http", "WARNING"),
             ):
                 self.make_jsonrpc_request(
