@@ -1,7 +1,6 @@
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.account.controllers.portal import PortalAccount
@@ -36,13 +35,6 @@ class ConnectPortalAccount(PortalAccount):
         _connect_require("can_see_invoices")
         if report_type == "pdf" or download:
             _connect_require("can_download")
-        if request.env.user._is_portal():
-            # Odoo redirects to /my; a signed-in customer asking for someone
-            # else's invoice gets a plain 404 that says nothing about it
-            try:
-                self._document_check_access("account.move", invoice_id, access_token)
-            except (AccessError, MissingError) as error:
-                raise NotFound() from error
         return super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )

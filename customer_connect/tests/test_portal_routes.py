@@ -33,13 +33,20 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         response = self.url_open(f"/my/invoices/{self.farm_invoice.id}?report_type=pdf")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
-        # another customer's invoice: not found, PDF included
+        # another customer's invoice: Odoo's answer (a redirect to /my, which
+        # its own TestPortalInvoice asserts) and nothing of the invoice
         for url in (
             f"/my/invoices/{self.golf_invoice.id}",
             f"/my/invoices/{self.golf_invoice.id}?report_type=pdf&download=true",
         ):
             response = self.url_open(url, allow_redirects=False)
-            self.assertEqual(response.status_code, 404, url)
+            self.assertEqual(response.status_code, 303, url)
+            self.assertTrue(response.headers["Location"].endswith("/my"), url)
+            self.assertNotIn(self.golf_invoice.name, response.text)
+            self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+        # the generic report route: 403, the record rules speak
+        response = self.url_open(f"/report/pdf/account.report_invoice/{self.golf_invoice.id}")
+        self.assertEqual(response.status_code, 403)
 
     def test_status_only_gets_403(self):
         self._level("customer_connect.access_level_status_only")
@@ -48,6 +55,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
             "/my/invoices",
             f"/my/invoices/{self.farm_invoice.id}",
             f"/my/invoices/{self.farm_invoice.id}?report_type=pdf",
+            f"/report/pdf/account.report_invoice/{self.farm_invoice.id}",
         ):
             self.assertEqual(self.url_open(url).status_code, 403, url)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["invoice_count"]})
