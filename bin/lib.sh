@@ -75,33 +75,43 @@ start_pg() {
     [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password="$PGPASSWORD")
     return
   fi
-  local data="$CC_STATE/pg/data" sock="$CC_STATE/pg/socket" initdb pg_ctl
+  local pgdir="$CC_STATE/pg"
+  if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$pgdir"
+    id "${CC_PG_OS_USER:-postgres}" >/dev/null 2>&1 || useradd --system --no-create-home "${CC_PG_OS_USER:-postgres}"
+    chown -R "${CC_PG_OS_USER:-postgres}" "$pgdir"
+    if ! runuser -u "${CC_PG_OS_USER:-postgres}" -- test -w "$pgdir"; then
+      # a parent folder the unprivileged server user cannot enter: keep the
+      # cluster in a private temporary folder named after this checkout
+      pgdir="/tmp/customer-connect-pg-$(printf '%s' "$CC_ROOT" | md5sum | cut -c1-8)"
+      mkdir -p "$pgdir"; chown -R "${CC_PG_OS_USER:-postgres}" "$pgdir"; chmod 700 "$pgdir"
+      echo "note: $CC_STATE is not reachable by the ${CC_PG_OS_USER:-postgres} user; PostgreSQL data in $pgdir" >&2
+    fi
+  fi
+  local data="$pgdir/data" sock="$pgdir/socket" initdb pg_ctl
   initdb="$(pg_bin initdb)"; pg_ctl="$(pg_bin pg_ctl)"
   [ -x "$initdb" ] || die "No PostgreSQL server binaries (initdb) found. Install PostgreSQL (e.g. apt-get install postgresql) or point PGHOST/PGPORT/PGUSER at a server."
   mkdir -p "$sock"
-  if [ "$(id -u)" = 0 ]; then
-    id "${CC_PG_OS_USER:-postgres}" >/dev/null 2>&1 || useradd --system --no-create-home "${CC_PG_OS_USER:-postgres}"
-    chown -R "${CC_PG_OS_USER:-postgres}" "$CC_STATE/pg"
-  fi
+  [ "$(id -u)" = 0 ] && chown -R "${CC_PG_OS_USER:-postgres}" "$pgdir"
   if [ ! -f "$data/PG_VERSION" ]; then
-    as_pg_owner "$initdb" -D "$data" -A trust -U pgadmin -E UTF8 --locale=C.UTF-8 >"$CC_STATE/pg/initdb.log" 2>&1 \
-      || { cat "$CC_STATE/pg/initdb.log" >&2; die "initdb failed"; }
+    as_pg_owner "$initdb" -D "$data" -A trust -U pgadmin -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 \
+      || { cat "$pgdir/initdb.log" >&2; die "initdb failed"; }
   fi
   if ! as_pg_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_pg_owner "$pg_ctl" -D "$data" -l "$CC_STATE/pg/server.log" -w start \
+    as_pg_owner "$pg_ctl" -D "$data" -l "$pgdir/server.log" -w start \
       -o "-k $sock -p $CC_PGPORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
-      || { tail -20 "$CC_STATE/pg/server.log" >&2; die "PostgreSQL did not start"; }
+      || { tail -20 "$pgdir/server.log" >&2; die "PostgreSQL did not start"; }
   fi
   local psql; psql="$(pg_bin psql)"
   "$psql" -h "$sock" -p "$CC_PGPORT" -U pgadmin -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1 \
     || "$psql" -h "$sock" -p "$CC_PGPORT" -U pgadmin -d postgres -qc "CREATE ROLE odoo LOGIN SUPERUSER" >/dev/null
   DB_ARGS=(--db_host="$sock" --db_port="$CC_PGPORT" --db_user=odoo)
-  export PGHOST_CC="$sock"
+  export PGHOST_CC="$sock" CC_PGDIR="$pgdir"
 }
 
 stop_pg() {
   [ -n "${PGHOST:-}" ] && return
-  as_pg_owner "$(pg_bin pg_ctl)" -D "$CC_STATE/pg/data" -m fast stop >/dev/null 2>&1 || true
+  as_pg_owner "$(pg_bin pg_ctl)" -D "${CC_PGDIR:-$CC_STATE/pg}/data" -m fast stop >/dev/null 2>&1 || true
 }
 
 drop_db() {

@@ -150,6 +150,7 @@ class CustomerConnectDemo(models.AbstractModel):
         invoices = self._demo_invoices(rng, customers, company)
         self._demo_payments(rng, invoices)
         self._demo_portal_contact(customers)
+        self._demo_pending_invitations(customers[1:5])
         return customers
 
     @api.model
@@ -306,6 +307,15 @@ class CustomerConnectDemo(models.AbstractModel):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": pay_date})._create_payments()
+
+    @api.model
+    def _demo_pending_invitations(self, customers):
+        """A few customers invited and not yet activated (their e-mails wait
+        in the mail queue), as on the manual's dashboard."""
+        contacts = self.env["res.partner"]
+        for customer in customers:
+            contacts |= customer._connect_invite_candidates()[:1]
+        return contacts._connect_invite(raise_on_refusal=False)
 
     @api.model
     def _demo_portal_contact(self, customers):

@@ -93,6 +93,13 @@ class ResPartner(models.Model):
         groups="base.group_erp_manager",
         help="The link of the current invitation or password reset; read by the e-mails.",
     )
+    connect_open_invoice_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_connect_open_invoice_ids",
+        groups="base.group_erp_manager",
+        help="Open invoices and credit notes of the account, oldest due first; "
+        "read by the account summary e-mail.",
+    )
     connect_mail_log_ids = fields.One2many(
         "customer_connect.mail.log", "partner_id", string="E-mails sent to this contact"
     )
@@ -502,6 +509,43 @@ class ResPartner(models.Model):
                 user.partner_id,
                 "password_reset",
                 log_partner=contact,
+            )
+        return True
+
+    def _connect_summary_recipients(self):
+        """Who gets the account summary: the billing contacts with an e-mail,
+        or else the customer itself."""
+        self.ensure_one()
+        account = self.commercial_partner_id
+        billing = account.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+        return billing or account.filtered("email")
+
+    def _compute_connect_open_invoice_ids(self):
+        for partner in self:
+            partner.connect_open_invoice_ids = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                order="invoice_date_due, id",
+            )
+
+    def action_connect_send_account_summary(self):
+        """Send the account summary (open invoices, what is due, how old) to
+        the billing contacts of these customers."""
+        self._connect_check_staff()
+        for account in self.commercial_partner_id:
+            recipients = account._connect_summary_recipients()
+            if not recipients:
+                raise UserError(
+                    _("%(name)s has no billing contact with an e-mail.", name=account.display_name)
+                )
+            self.env["customer_connect.mail.log"]._send(
+                "customer_connect.mail_template_connect_account_summary",
+                recipients,
+                "account_summary",
             )
         return True
 

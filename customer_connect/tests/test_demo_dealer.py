@@ -32,3 +32,7 @@ class TestDemoDealer(ConnectCase):
         self.assertTrue(portal.share)
         self.assertEqual(portal.partner_id.connect_login_state, "active")
         self.assertEqual(portal.partner_id.commercial_partner_id.connect_state, "active")
+        states = customers.mapped("connect_state")
+        self.assertEqual(states.count("active"), 1)
+        self.assertGreaterEqual(states.count("invited"), 3, "pending invitations")
+        self.assertGreater(states.count("not_invited"), 30)

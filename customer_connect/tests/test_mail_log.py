@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ConnectCase
@@ -49,3 +50,19 @@ class TestMailLog(ConnectCase):
         self.assertEqual(len(logs), 3)
         action = self.farm_fiona.with_user(self.staff).action_connect_view_email_history()
         self.assertFalse(self.env["customer_connect.mail.log"].search(action["domain"]))
+
+    def test_send_account_summary(self):
+        open_invoice = self.init_invoice("out_invoice", partner=self.farm, amounts=[400], post=True)
+        paid = self.init_invoice("out_invoice", partner=self.farm, amounts=[50], post=True)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({})._create_payments()
+        self.farm.with_user(self.staff).action_connect_send_account_summary()
+        log = self.env["customer_connect.mail.log"].search([("kind", "=", "account_summary")])
+        self.assertEqual(log.partner_id, self.farm_billing, "sent to the billing contact")
+        body = str(log.mail_id.body_html)
+        self.assertIn(open_invoice.name, body)
+        self.assertNotIn(paid.name, body)
+        self.assertIn("Total outstanding", body)
+        with self.assertRaisesRegex(UserError, "no billing contact"):
+            self.barlow.with_user(self.staff).action_connect_send_account_summary()
