@@ -120,6 +120,7 @@ class CustomerConnectInviteBatchLine(models.Model):
             by_inviter.setdefault(line.batch_id.create_uid, []).append((line, contact))
         for inviter, pairs in by_inviter.items():
             contacts = self.env["res.partner"].browse([c.id for _line, c in pairs])
+            # the inviter's rights were checked when the batch was queued
             results = contacts.sudo()._connect_invite(inviter=inviter, raise_on_refusal=False)
             for line, contact in pairs:
                 code, message = results.get(contact, ("refused", _("Not processed")))

@@ -56,6 +56,8 @@ class CustomerConnectMailLog(models.Model):
         """
         if isinstance(template, str):
             template = self.env.ref(template)
+        # rendering reads signup links (admin-only fields); the callers checked
+        # their caller, and the e-mail goes to the contact, not to them
         template = template.sudo()
         if not partners:
             return self.browse()
@@ -78,10 +80,12 @@ class CustomerConnectMailLog(models.Model):
                     "state": "queued" if mail else "failed",
                 }
             )
+        # the history is written by the system, never by hand: no create right
         return self.sudo().create(vals_list)
 
     @api.model
     def _update_from_mails(self, mails, failure_reason=False, failure_type=None, success=True):
+        # called by the mail queue's cron, whoever sent the mail
         logs = self.sudo().search([("mail_id", "in", mails.ids)])
         if not logs:
             return
@@ -106,5 +110,6 @@ class CustomerConnectMailLog(models.Model):
 
     @api.model
     def _mark_bounced(self, message_ids, email):
+        # called by the incoming mail gateway
         logs = self.sudo().search([("message_id", "in", message_ids)])
         logs.write({"state": "bounced", "failure_reason": f"Bounced: {email}"})

@@ -216,6 +216,8 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         company = self._connect_company()
+        # logins of every company and archived ones count: a clash is a clash
+        # even where the caller cannot see the other login
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         user = Users.search([("login", "=ilike", email)], limit=1)
         if user and user.partner_id == self:
@@ -352,6 +354,7 @@ class ResPartner(models.Model):
     @api.depends("signup_type")
     def _compute_connect_signup_url(self):
         for partner in self:
+            # signup_type is admin-only; this field itself is admin-only too
             signup_type = partner.sudo().signup_type or ""
             if not signup_type:
                 partner.connect_signup_url = False
@@ -414,6 +417,8 @@ class ResPartner(models.Model):
     def _connect_on_user_created(self, users):
         """A portal login now exists for these contacts (after "Complete My
         Account", or made by Odoo's own portal wizard)."""
+        # called while the login is created (by signup, as the public user):
+        # the portal state fields are protected, see PROTECTED_FIELDS
         for partner in self.sudo():
             user = users.filtered(lambda u, p=partner: u.partner_id == p)[:1]
             company = partner._connect_company()
@@ -435,6 +440,7 @@ class ResPartner(models.Model):
 
     def _connect_on_login(self, when):
         """Called on each log-in of the login these contacts use."""
+        # the user logging in writes its own protected portal state
         for partner in self.sudo():
             vals = {"connect_last_login": when}
             if partner.connect_login_state in ("invited", "not_invited"):
@@ -449,6 +455,7 @@ class ResPartner(models.Model):
         logins = self._connect_logins().filtered(
             lambda p: p.connect_login_state in ("invited", "active")
         )
+        # archiving users and writing protected fields; checked above
         for contact in logins.sudo():
             user = contact.connect_user_id
             if user and user.partner_id == contact:
@@ -466,6 +473,7 @@ class ResPartner(models.Model):
         """Give back the portal access taken by action_connect_inactivate."""
         self._connect_check_staff()
         for contact in (
+            # un-archiving users and writing protected fields; checked above
             self._connect_logins().sudo().filtered(lambda p: p.connect_login_state == "inactive")
         ):
             user = contact.connect_user_id.with_context(active_test=False)
@@ -497,6 +505,7 @@ class ResPartner(models.Model):
     def action_connect_send_password_reset(self):
         """Send a password reset link to the login of these contacts."""
         self._connect_check_staff()
+        # signup tokens are admin-only; checked above
         for contact in self.sudo():
             user = contact.connect_user_id
             if not user or not user.active:

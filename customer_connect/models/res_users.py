@@ -71,6 +71,7 @@ class ResUsers(models.Model):
 
     def _update_last_login(self):
         result = super()._update_last_login()
+        # a login may stand for contacts of other dealer companies it cannot read
         contacts = self.env["res.partner"].sudo().search([("connect_user_id", "in", self.ids)])
         contacts._connect_on_login(fields.Datetime.now())
         return result
@@ -85,7 +86,7 @@ class ResUsers(models.Model):
         result = super().signup(values, token=token)
         if partner:
             # following the link from the invitation proves the address works
-            partner.sudo().connect_email_confirmed = True
+            partner.sudo().connect_email_confirmed = True  # protected field; token checked
         return result
 
     # ------------------------------------------------------------------
@@ -99,6 +100,7 @@ class ResUsers(models.Model):
 
     @api.model
     def _connect_staff_count(self):
+        # seats count every colleague, including those in companies not selected
         return self.sudo().search_count(
             [
                 ("share", "=", False),
@@ -129,6 +131,7 @@ class ResUsers(models.Model):
             if role == "admin"
             else "customer_connect.group_connect_user"
         )
+        # a login is unique database-wide, archived ones included
         existing = self.sudo().with_context(active_test=False).search([("login", "=ilike", email)])
         if existing:
             raise AccessError(_("%(email)s already has a login.", email=email))
