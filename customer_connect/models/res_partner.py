@@ -153,14 +153,15 @@ class ResPartner(models.Model):
 
     def init(self):
         result = super().init()
-        # The Customer Accounts dashboard filters customer accounts and counts
-        # them per state and company; a partial index keeps that independent
-        # of the (much larger) number of contacts.
+        # Each invitation looks for another contact already invited or active
+        # with the same e-mail: a partial index keeps that check independent
+        # of the number of contacts (10 ms -> 0.02 ms at 7,000 invited of
+        # 400,000 partners, tests/bench/bench_bulk_invite.py).
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS res_partner_connect_dashboard_idx
-                ON res_partner (company_id, connect_state)
-             WHERE parent_id IS NULL AND customer_rank > 0 AND active
+            CREATE INDEX IF NOT EXISTS res_partner_connect_email_pending_idx
+                ON res_partner (email_normalized)
+             WHERE connect_login_state IN ('invited', 'active')
             """
         )
         return result

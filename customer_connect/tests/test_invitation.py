@@ -196,3 +196,12 @@ class TestInvitation(ConnectCase):
         # nor can dealer staff write the state around the invitation flow
         with self.assertRaises(AccessError):
             self.farm_fiona.with_user(self.staff).write({"connect_login_state": "active"})
+
+    def test_invitation_template_per_company(self):
+        standard = self.env.ref("customer_connect.mail_template_connect_invitation")
+        branded = standard.copy({"subject": "Northfield: your online account is ready"})
+        self.company.connect_invitation_template_id = branded
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        log = self.farm_billing.connect_mail_log_ids
+        self.assertEqual(log.subject, "Northfield: your online account is ready")
+        self.assertIn("Complete My Account", str(log.mail_id.body_html))
