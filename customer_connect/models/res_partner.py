@@ -133,11 +133,11 @@ class ResPartner(models.Model):
             )
             partner.connect_state = main.connect_login_state if main else "not_invited"
             partner.connect_login_email = main.email if main else False
-            partner.connect_account_last_invited = (
-                max(logins.mapped("connect_last_invited") or [False], key=lambda d: d or 0) or False
+            partner.connect_account_last_invited = max(
+                filter(None, logins.mapped("connect_last_invited")), default=False
             )
-            partner.connect_account_last_login = (
-                max(logins.mapped("connect_last_login") or [False], key=lambda d: d or 0) or False
+            partner.connect_account_last_login = max(
+                filter(None, logins.mapped("connect_last_login")), default=False
             )
 
     def _compute_connect_contact_count(self):

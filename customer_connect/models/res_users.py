@@ -169,6 +169,11 @@ class ResUsers(models.Model):
             raise AccessError(_("Only dealership users can be removed here."))
         if self.env.user in self:
             raise AccessError(_("You cannot remove yourself."))
+        admin = self.env.ref("customer_connect.group_connect_admin")
+        if admin not in self.env.user.groups_id and self.filtered(lambda u: admin in u.groups_id):
+            raise AccessError(
+                _("Only Customer Connect administrators can remove an administrator.")
+            )
         # archiving users needs Settings rights; checked above
         self.sudo().active = False
         return True

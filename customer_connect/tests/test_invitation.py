@@ -205,3 +205,15 @@ class TestInvitation(ConnectCase):
         log = self.farm_billing.connect_mail_log_ids
         self.assertEqual(log.subject, "Northfield: your online account is ready")
         self.assertIn("Complete My Account", str(log.mail_id.body_html))
+
+    def test_second_contact_invited_while_first_active(self):
+        """One active login and a second contact invited, never logged in:
+        the account stays Active and its dates aggregate."""
+        self._activate(self.farm_billing)
+        self.farm_fiona.with_user(self.staff)._connect_invite()
+        self.farm.invalidate_recordset()
+        self.assertEqual(self.farm.connect_state, "active")
+        self.assertEqual(self.farm.connect_account_last_login, self.farm_billing.connect_last_login)
+        self.assertEqual(
+            self.farm.connect_account_last_invited, self.farm_fiona.connect_last_invited
+        )

@@ -36,8 +36,18 @@ class TestDealershipUsers(ConnectCase):
         Wizard.create({"email": "fits@northfield.example"}).action_invite()
 
     def test_any_user_removes_another(self):
-        self.staff_admin.with_user(self.staff).action_connect_remove_staff()
-        self.assertFalse(self.staff_admin.active)
+        colleague = self.env["res.users"].create(
+            {
+                "name": "Colleague",
+                "login": "colleague",
+                "groups_id": [(6, 0, [self.env.ref("customer_connect.group_connect_user").id])],
+            }
+        )
+        colleague.with_user(self.staff).action_connect_remove_staff()
+        self.assertFalse(colleague.active)
+        with self.assertRaisesRegex(AccessError, "administrator"):
+            self.staff_admin.with_user(self.staff).action_connect_remove_staff()
+        self.staff_admin.with_user(self.staff_admin).read(["name"])
         with self.assertRaises(AccessError):
             self.staff.with_user(self.staff).action_connect_remove_staff()
         portal = self._activate(self.farm_billing)
