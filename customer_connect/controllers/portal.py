@@ -6,35 +6,31 @@ from odoo.http import request
 from odoo.addons.account.controllers.portal import PortalAccount
 
 
-def _connect_require(capability):
+def connect_require(capability):
     """403 for a signed-in portal contact whose access level lacks
     ``capability``; the record rules say the same to any other way in."""
-    user = request.env.user
-    if user._is_portal() and not user.partner_id.connect_access_level_id.grants(capability):
+    if not request.env.user._connect_grants(capability):
         raise Forbidden()
 
 
 class ConnectPortalAccount(PortalAccount):
     def _prepare_home_portal_values(self, counters):
-        user = request.env.user
-        if user._is_portal() and not user.partner_id.connect_access_level_id.grants(
-            "can_see_invoices"
-        ):
+        if not request.env.user._connect_grants("can_see_invoices"):
             counters = [c for c in counters if c not in ("invoice_count", "overdue_invoice_count")]
         return super()._prepare_home_portal_values(counters)
 
     @http.route()
     def portal_my_invoices(self, *args, **kw):
-        _connect_require("can_see_invoices")
+        connect_require("can_see_invoices")
         return super().portal_my_invoices(*args, **kw)
 
     @http.route()
     def portal_my_invoice_detail(
         self, invoice_id, access_token=None, report_type=None, download=False, **kw
     ):
-        _connect_require("can_see_invoices")
+        connect_require("can_see_invoices")
         if report_type == "pdf" or download:
-            _connect_require("can_download")
+            connect_require("can_download")
         return super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )

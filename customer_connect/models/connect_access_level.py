@@ -63,18 +63,26 @@ class CustomerConnectAccessLevel(models.Model):
 
     @api.model
     def _default_for_company(self, company):
-        """The level new portal contacts of ``company`` get."""
+        """The level new portal contacts of ``company`` get: the one chosen in
+        Settings when it is offered in that company, else the company's
+        first level, else Full access."""
+        offered = [("company_id", "in", (company.id, False))]
         level_id = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("customer_connect.default_access_level_id")
         )
-        level = self.browse(int(level_id)).exists() if level_id else self.browse()
-        if not level:
-            level = self.env.ref(
-                "customer_connect.access_level_full", raise_if_not_found=False
-            ) or self.search([], limit=1)
-        return level
+        # levels are shared configuration; the caller may not read them all
+        Level = self.sudo()
+        level = Level.browse(int(level_id)).exists() if level_id else Level
+        if level and not level.filtered_domain(offered + [("active", "=", True)]):
+            level = Level
+        return (
+            level
+            or Level.search(offered, limit=1)
+            or self.env.ref("customer_connect.access_level_full", raise_if_not_found=False)
+            or Level
+        ).with_env(self.env)
 
     def write(self, vals):
         res = super().write(vals)

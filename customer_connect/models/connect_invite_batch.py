@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 BATCH_CHUNK = 250
 
@@ -44,24 +45,31 @@ class CustomerConnectInviteBatch(models.Model):
     @api.model
     def _create_for(self, customers):
         """Queue the invitation of ``customers`` (customer accounts) and wake
-        the cron job up."""
-        customers = customers.commercial_partner_id
-        batch = self.create(
+        the cron job up. The caller must be a Customer Connect user allowed to
+        change these customers; the job invites them as the caller."""
+        # the caller's rights, whatever environment the customers came in
+        customers = customers.with_env(self.env).commercial_partner_id
+        customers._connect_check_staff()
+        customers.check_access("write")
+        # batches and their results are written by the system only (no
+        # create/write right); the checks above are the caller's
+        batch = self.sudo().create(
             {
                 "name": _("Invitation of %(count)s customers", count=len(customers)),
+                "company_id": self.env.company.id,
                 "line_ids": [fields.Command.create({"partner_id": p.id}) for p in customers],
             }
         )
         self.env.ref("customer_connect.ir_cron_connect_invite_batches")._trigger()
-        return batch
+        return batch.sudo(False)
 
     @api.model
     def _cron_process(self, chunk=BATCH_CHUNK):
         """Invite the waiting customers of queued batches, ``chunk`` at a time,
         committing after each chunk so that a long batch makes progress that
         survives a crash, and re-triggering itself while work remains."""
-        # a cron job: it acts for the staff who queued each batch (checked
-        # when they did, and passed on as the inviter), whoever runs it
+        # a cron job: the lines are system records; each batch's invitations
+        # run as the staff member who queued it (see _process)
         Line = self.env["customer_connect.invite.batch.line"].sudo()
         while True:
             lines = Line.search([("result", "=", "pending")], limit=chunk, order="id")
@@ -104,9 +112,11 @@ class CustomerConnectInviteBatchLine(models.Model):
     message = fields.Char()
 
     def _process(self):
-        """Invite the best contact of each customer of these lines; a customer
-        that cannot be invited gets the reason and does not stop the others."""
-        by_inviter = {}
+        """Invite the best contact of each customer of these lines, as the
+        staff member who queued the batch (their rights and record rules
+        apply; their name signs the e-mail); a customer that cannot be
+        invited gets the reason and does not stop the others."""
+        by_batch = {}
         for line in self:
             contact = line.partner_id._connect_invite_candidates()[:1]
             if not contact:
@@ -117,11 +127,22 @@ class CustomerConnectInviteBatchLine(models.Model):
                     }
                 )
                 continue
-            by_inviter.setdefault(line.batch_id.create_uid, []).append((line, contact))
-        for inviter, pairs in by_inviter.items():
-            contacts = self.env["res.partner"].browse([c.id for _line, c in pairs])
-            # the inviter's rights were checked when the batch was queued
-            results = contacts.sudo()._connect_invite(inviter=inviter, raise_on_refusal=False)
+            by_batch.setdefault(line.batch_id, []).append((line, contact))
+        for batch, pairs in by_batch.items():
+            inviter = batch.create_uid
+            contacts = (
+                self.env["res.partner"]
+                .with_user(inviter)
+                .with_context(allowed_company_ids=inviter.company_ids.ids)
+                .browse([contact.id for _line, contact in pairs])
+            )
+            try:
+                with self.env.cr.savepoint():
+                    results = contacts._connect_invite(raise_on_refusal=False)
+            except AccessError as error:
+                # the inviter lost the right to invite (or to these customers)
+                # since queueing: nobody is invited on their behalf
+                results = {c: ("refused", str(error)) for c in contacts}
             for line, contact in pairs:
                 code, message = results.get(contact, ("refused", _("Not processed")))
                 line.write({"contact_id": contact.id, "result": code, "message": message})

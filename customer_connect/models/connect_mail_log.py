@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 MAIL_KINDS = [
     ("invitation", "Invitation"),
@@ -66,6 +66,18 @@ class CustomerConnectMailLog(models.Model):
         vals_list = []
         for partner in partners:
             mail = mail_by_partner.get(partner.id)
+            if mail and (
+                mail.email_to != partner.email_formatted or mail.email_cc or mail.recipient_ids
+            ):
+                # these e-mails carry links into the contact's account: they
+                # go to the contact alone, whatever an edited template says
+                mail.write(
+                    {
+                        "email_to": partner.email_formatted,
+                        "email_cc": False,
+                        "recipient_ids": [Command.clear()],
+                    }
+                )
             contact = log_partner or partner
             vals_list.append(
                 {

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,3 +20,15 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="customer_connect.staff_seat_limit",
         help="How many dealer staff may have a Customer Connect role; 0 for no limit.",
     )
+
+    @api.constrains("connect_invitation_validity_hours", "connect_staff_seat_limit")
+    def _check_connect_numbers(self):
+        for settings in self:
+            if settings.connect_invitation_validity_hours < 1:
+                raise ValidationError(
+                    _("An invitation link must stay valid for at least one hour.")
+                )
+            if settings.connect_staff_seat_limit < 0:
+                raise ValidationError(
+                    _("The number of dealership user seats cannot be negative (0: no limit).")
+                )

@@ -38,25 +38,30 @@ class ResPartner(models.Model):
         required=True,
         copy=False,
         index=True,
+        readonly=True,
     )
     connect_user_id = fields.Many2one(
         "res.users",
         string="Portal login",
         copy=False,
+        readonly=True,
         index="btree_not_null",
         help="The login this contact signs in with. With one login spanning "
         "several dealer companies it may belong to another company's contact.",
     )
-    connect_first_invited = fields.Datetime("Contact first invited", copy=False)
-    connect_last_invited = fields.Datetime("Contact last invited", copy=False)
-    connect_invited_by_id = fields.Many2one("res.users", "Invited by", copy=False)
-    connect_activated_on = fields.Datetime("Activated on", copy=False)
-    connect_email_confirmed = fields.Boolean("E-mail confirmed", copy=False)
-    connect_last_login = fields.Datetime("Contact last log-in", copy=False)
+    connect_first_invited = fields.Datetime("Contact first invited", copy=False, readonly=True)
+    connect_last_invited = fields.Datetime("Contact last invited", copy=False, readonly=True)
+    connect_invited_by_id = fields.Many2one("res.users", "Invited by", copy=False, readonly=True)
+    connect_activated_on = fields.Datetime("Activated on", copy=False, readonly=True)
+    connect_email_confirmed = fields.Boolean("E-mail confirmed", copy=False, readonly=True)
+    connect_last_login = fields.Datetime("Contact last log-in", copy=False, readonly=True)
     connect_access_level_id = fields.Many2one(
         "customer_connect.access.level",
         string="Access level",
         copy=False,
+        # a level in use cannot go: its contacts would fall back to Odoo's
+        # full portal rights
+        ondelete="restrict",
         help="What this contact may see and do in the customer portal.",
     )
 
@@ -78,9 +83,7 @@ class ResPartner(models.Model):
         "Last log-in", compute="_compute_connect_account", store=True
     )
     connect_contact_count = fields.Integer("Contacts", compute="_compute_connect_contact_count")
-    connect_contact_ids = fields.One2many(
-        "res.partner", "parent_id", "Contacts and their access", domain=[("type", "!=", "private")]
-    )
+    connect_contact_ids = fields.One2many("res.partner", "parent_id", "Contacts and their access")
     # -- profile (dealer staff and customers' contacts alike)
     connect_alt_phone = fields.Char("Alternate number")
     connect_pref_sms = fields.Boolean("Updates by SMS")
@@ -143,7 +146,7 @@ class ResPartner(models.Model):
     def _compute_connect_contact_count(self):
         counts = dict(
             self._read_group(
-                [("parent_id", "in", self.ids), ("type", "!=", "private")],
+                [("parent_id", "in", self.ids)],
                 ["parent_id"],
                 ["__count"],
             )
@@ -166,18 +169,40 @@ class ResPartner(models.Model):
         )
         return result
 
-    def write(self, vals):
-        if not self.env.su and PROTECTED_FIELDS & set(vals):
+    def _connect_check_protected(self, field_names):
+        if not self.env.su and PROTECTED_FIELDS & set(field_names):
             raise AccessError(
                 _("The portal state of a contact changes through Customer Connect's actions only.")
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_")
+        }
+        for vals in vals_list:
+            # a new contact starts "not invited" (a login's partner gets the
+            # fields' defaults passed in, hence the values are compared)
+            self._connect_check_protected(
+                name
+                for name, value in {**defaults, **vals}.items()
+                if value and not (name == "connect_login_state" and value == "not_invited")
+            )
+            if vals.get("connect_access_level_id"):
+                self._connect_check_staff()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._connect_check_protected(vals)
         if "connect_access_level_id" in vals:
             self._connect_check_staff()
-        logins = (
-            self.sudo().filtered("connect_user_id") if "connect_access_level_id" in vals else None
+        has_login = "connect_access_level_id" in vals and any(
+            self.sudo().mapped(lambda p: p.connect_user_id or p.user_ids)
         )
         result = super().write(vals)
-        if logins:
+        if has_login:
             # record rules read the level and are cached per user
             self.env.registry.clear_cache()
         return result
@@ -209,58 +234,78 @@ class ResPartner(models.Model):
             )
         )
 
-    def _connect_find_email_conflict(self, email):
-        """Another login or pending invitation using ``email`` that forbids
-        inviting this contact with it.
+    def _connect_email_conflicts(self, emails):
+        """What forbids inviting each of these contacts with its e-mail, found
+        with two queries for the whole set (a bulk invitation checks a few
+        hundred contacts at a time).
 
-        :return: (existing user to share, refusal message); at most one is set.
+        :param emails: {contact: normalized e-mail}
+        :return: {contact: (existing login to share, refusal message)}; at
+            most one of the two is set.
         """
-        self.ensure_one()
-        company = self._connect_company()
-        # logins of every company and archived ones count: a clash is a clash
-        # even where the caller cannot see the other login
         Users = self.env["res.users"].sudo().with_context(active_test=False)
-        user = Users.search([("login", "=ilike", email)], limit=1)
-        if user and user.partner_id == self:
-            return Users, False
-        if user:
-            if not user.share:
-                return Users, _(
-                    "%(email)s is the login of dealership user %(name)s.",
-                    email=email,
-                    name=user.name,
-                )
-            owner = user.partner_id.commercial_partner_id
-            if owner != self.commercial_partner_id and company in (
-                user.company_ids | owner.company_id
-            ):
-                return Users, _(
-                    "%(email)s already signs in for customer %(customer)s of %(company)s.",
-                    email=email,
-                    customer=owner.display_name,
-                    company=company.name,
-                )
-            return user, False
-        pending = (
+        wanted = sorted({emails[contact] for contact in self if emails.get(contact)})
+        # logins of every company and archived ones count: a clash is a clash
+        # even where the caller cannot see the other login. Logins keep the
+        # case they were typed in; the e-mails are normalized (lower case).
+        Users.flush_model(["login"])
+        self.env.cr.execute(
+            "SELECT lower(login), id FROM res_users WHERE lower(login) = ANY(%s)", [wanted]
+        )
+        user_by_email = {email: Users.browse(uid) for email, uid in self.env.cr.fetchall()}
+        pending_by_email = (
             self.sudo()
             .with_context(active_test=False)
             .search(
                 [
-                    ("email_normalized", "=", email),
+                    ("email_normalized", "in", wanted),
                     ("connect_login_state", "in", ("invited", "active")),
-                    ("commercial_partner_id", "!=", self.commercial_partner_id.id),
-                    ("company_id", "in", (company.id, False)),
-                ],
-                limit=1,
+                ]
             )
+            .grouped("email_normalized")
         )
-        if pending:
-            return Users, _(
-                "%(email)s is already invited for customer %(customer)s.",
-                email=email,
-                customer=pending.commercial_partner_id.display_name,
-            )
-        return Users, False
+        conflicts = {}
+        for contact in self:
+            email = emails.get(contact)
+            if not email:
+                continue
+            company = contact._connect_company()
+            account = contact.commercial_partner_id
+            user = user_by_email.get(email, Users)
+            refusal = False
+            if user.partner_id == contact:
+                conflicts[contact] = (Users, False)
+                continue
+            if user:
+                owner = user.partner_id.commercial_partner_id
+                if not user.share:
+                    refusal = _(
+                        "%(email)s is the login of dealership user %(name)s.",
+                        email=email,
+                        name=user.name,
+                    )
+                elif owner != account and company in (user.company_ids | owner.company_id):
+                    refusal = _(
+                        "%(email)s already signs in for customer %(customer)s of %(company)s.",
+                        email=email,
+                        customer=owner.display_name,
+                        company=company.name,
+                    )
+                conflicts[contact] = (Users if refusal else user, refusal)
+                continue
+            other = pending_by_email.get(email, self.browse()).filtered(
+                lambda p, a=account, c=company: (
+                    p.commercial_partner_id != a and p.company_id in (c, self.env["res.company"])
+                )
+            )[:1]
+            if other:
+                refusal = _(
+                    "%(email)s is already invited for customer %(customer)s.",
+                    email=email,
+                    customer=other.commercial_partner_id.display_name,
+                )
+            conflicts[contact] = (Users, refusal)
+        return conflicts
 
     # ------------------------------------------------------------------
     # Invitations
@@ -268,7 +313,8 @@ class ResPartner(models.Model):
     def _connect_invite(self, inviter=None, raise_on_refusal=True):
         """Invite these contacts to Customer Connect: the one place that decides
         what an invitation does, called by the Invite dialog and, a few
-        hundred contacts at a time, by bulk invitation batches.
+        hundred contacts at a time, by bulk invitation batches (as the staff
+        member who queued them).
 
         A fresh signed link supersedes any earlier one (its nonce is part of
         the signed payload). An e-mail that already signs in for this customer
@@ -279,17 +325,31 @@ class ResPartner(models.Model):
             ``raise_on_refusal`` (the one-contact dialog) is set.
         """
         self._connect_check_staff()
+        # the caller must be allowed to change these contacts (record rules:
+        # another dealer company's customers stay out of reach)
+        self.check_access("write")
         inviter = inviter or self.env.user
-        Level = self.env["customer_connect.access.level"]
         now = fields.Datetime.now()
         results = {}
-        to_invite = self.browse()
         # signup fields and users are admin-only; the caller was checked above
-        for contact in self.sudo():
-            email = email_normalize(contact.email or "")
-            refusal, share_user = False, self.env["res.users"]
+        contacts = self.sudo()
+        emails = {contact: email_normalize(contact.email or "") for contact in contacts}
+        conflicts = contacts.filtered(
+            lambda c: emails[c] and c.connect_login_state in ("not_invited", "invited")
+        )._connect_email_conflicts(emails)
+        claimed = {}  # e-mail -> customer, within this call
+        to_invite = self.browse()
+        for contact in contacts:
+            email = emails[contact]
+            share_user, refusal = conflicts.get(contact, (self.env["res.users"], False))
             if not email:
                 refusal = _("%(name)s has no usable e-mail address.", name=contact.display_name)
+            elif contact.user_ids.filtered(lambda u: not u.share):
+                # a signup link would set the password of a dealership user
+                refusal = _(
+                    "%(name)s is a dealership user; manage their access in Settings.",
+                    name=contact.display_name,
+                )
             elif contact.connect_login_state == "active":
                 refusal = _(
                     "%(name)s already has an active login; send a password reset instead.",
@@ -300,43 +360,25 @@ class ResPartner(models.Model):
                     "%(name)s's portal access is inactive; re-activate it instead.",
                     name=contact.display_name,
                 )
-            else:
-                share_user, refusal = contact._connect_find_email_conflict(email)
+            elif claimed.get(email, contact.commercial_partner_id) != contact.commercial_partner_id:
+                refusal = _(
+                    "%(email)s is already invited for customer %(customer)s.",
+                    email=email,
+                    customer=claimed[email].display_name,
+                )
             if refusal:
                 if raise_on_refusal:
                     raise UserError(refusal)
                 results[contact] = ("refused", refusal)
                 continue
+            claimed[email] = contact.commercial_partner_id
             vals = {"connect_last_invited": now, "connect_invited_by_id": inviter.id}
             if not contact.connect_first_invited:
                 vals["connect_first_invited"] = now
             if not contact.connect_access_level_id:
-                vals["connect_access_level_id"] = Level._default_for_company(
-                    contact._connect_company()
-                ).id
+                vals["connect_access_level_id"] = contact._connect_default_access_level().id
             if share_user:
-                company = contact._connect_company()
-                share_user.write({"company_ids": [fields.Command.link(company.id)]})
-                vals.update(
-                    connect_user_id=share_user.id,
-                    connect_login_state="active" if share_user.active else "inactive",
-                    connect_activated_on=now,
-                    connect_email_confirmed=share_user.partner_id.connect_email_confirmed,
-                )
-                contact.write(vals)
-                self.env["customer_connect.mail.log"]._send(
-                    "customer_connect.mail_template_connect_company_added",
-                    contact,
-                    "company_added",
-                )
-                results[contact] = (
-                    "company_added",
-                    _(
-                        "%(email)s already had a login; %(company)s was added to it.",
-                        email=email,
-                        company=company.name,
-                    ),
-                )
+                results[contact] = contact._connect_share_login(share_user, vals)
                 continue
             vals.update(
                 connect_login_state="invited", signup_type="connect-" + secrets.token_hex(8)
@@ -346,11 +388,42 @@ class ResPartner(models.Model):
             results[contact] = ("invited", _("Invitation sent to %(email)s.", email=email))
         # one batch render per dealer company (each may brand its own template)
         default_template = self.env.ref("customer_connect.mail_template_connect_invitation")
-        for company, contacts in to_invite.grouped(lambda c: c._connect_company()).items():
+        for company, invited in to_invite.grouped(lambda c: c._connect_company()).items():
             self.env["customer_connect.mail.log"]._send(
-                company.connect_invitation_template_id or default_template, contacts, "invitation"
+                company.connect_invitation_template_id or default_template, invited, "invitation"
             )
         return {self.browse(contact.id): result for contact, result in results.items()}
+
+    def _connect_default_access_level(self):
+        self.ensure_one()
+        return self.env["customer_connect.access.level"]._default_for_company(
+            self._connect_company()
+        )
+
+    def _connect_share_login(self, user, vals):
+        """This contact's e-mail already signs in for the same customer at
+        another dealer company: add this company to that login."""
+        self.ensure_one()
+        company = self._connect_company()
+        user.write({"company_ids": [fields.Command.link(company.id)]})
+        vals.update(
+            connect_user_id=user.id,
+            connect_login_state="active" if user.active else "inactive",
+            connect_activated_on=fields.Datetime.now(),
+            connect_email_confirmed=user.partner_id.connect_email_confirmed,
+        )
+        self.write(vals)
+        self.env["customer_connect.mail.log"]._send(
+            "customer_connect.mail_template_connect_company_added", self, "company_added"
+        )
+        return (
+            "company_added",
+            _(
+                "%(email)s already had a login; %(company)s was added to it.",
+                email=user.login,
+                company=company.name,
+            ),
+        )
 
     @api.depends("signup_type")
     def _compute_connect_signup_url(self):
@@ -370,15 +443,18 @@ class ResPartner(models.Model):
 
     def _generate_signup_token(self, expiration=None):
         if not expiration and (self.signup_type or "").startswith("connect-"):
-            expiration = int(
+            hours = (
                 self.env["ir.config_parameter"]
                 .sudo()
-                .get_param("customer_connect.invitation_validity_hours", 72)
+                .get_param("customer_connect.invitation_validity_hours", "72")
             )
+            # Settings refuse less than an hour; a parameter edited by hand may not
+            expiration = max(1, int(hours)) if str(hours).strip().isdigit() else 72
         return super()._generate_signup_token(expiration=expiration)
 
     def action_connect_invite(self):
         """Open the Invite dialog of this customer account."""
+        self.ensure_one()
         self._connect_check_staff()
         return {
             "type": "ir.actions.act_window",
@@ -432,11 +508,7 @@ class ResPartner(models.Model):
             if partner.connect_login_state == "not_invited":
                 vals["connect_login_state"] = "invited"
             if not partner.connect_access_level_id:
-                vals["connect_access_level_id"] = (
-                    self.env["customer_connect.access.level"]
-                    ._default_for_company(partner._connect_company())
-                    .id
-                )
+                vals["connect_access_level_id"] = partner._connect_default_access_level().id
             partner.write(vals)
 
     def _connect_on_login(self, when):
@@ -535,6 +607,8 @@ class ResPartner(models.Model):
             partner.connect_open_invoice_ids = self.env["account.move"].search(
                 [
                     ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    # the summary speaks for the dealer company that sends it
+                    ("company_id", "=", partner._connect_company().id),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),

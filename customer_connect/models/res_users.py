@@ -61,6 +61,16 @@ class ResUsers(models.Model):
         for record in self:
             record.connect_staff_state = "active" if record.login_date else "pending"
 
+    def _connect_grants(self, capability):
+        """Whether this user may use ``capability`` (a name of the access
+        level's CAPABILITY_FIELDS) in the portal. Dealer staff are not
+        limited by access levels; a portal contact has its level's rights,
+        and one that Customer Connect never configured keeps Odoo's."""
+        self.ensure_one()
+        if not self._is_portal():
+            return True
+        return self.partner_id.connect_access_level_id.grants(capability)
+
     @api.model_create_multi
     def create(self, vals_list):
         users = super().create(vals_list)

@@ -75,6 +75,15 @@ class ConnectCase(AccountTestInvoicingCommon):
             }
         )
 
+    PORTAL_PASSWORD = "Greenacres-2026"
+
+    def _set_level(self, contact, level):
+        """Give ``contact`` the access level ``level`` (a record or an XML id),
+        as dealer staff do."""
+        if isinstance(level, str):
+            level = self.env.ref(level)
+        contact.with_user(self.staff).connect_access_level_id = level
+
     @classmethod
     def _signup_token(cls, contact):
         """The token of the invitation link really queued for ``contact``."""
@@ -88,7 +97,7 @@ class ConnectCase(AccountTestInvoicingCommon):
         return unquote(match.group(1))
 
     @classmethod
-    def _activate(cls, contact, password="Greenacres-2026"):
+    def _activate(cls, contact, password=PORTAL_PASSWORD):
         """Invite, complete the account with the e-mailed link, log in once."""
         contact.with_user(cls.staff)._connect_invite()
         token = cls._signup_token(contact)

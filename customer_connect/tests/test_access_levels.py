@@ -1,5 +1,8 @@
+from psycopg2.errors import ForeignKeyViolation
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import ConnectCase
 
@@ -55,3 +58,24 @@ class TestAccessLevels(ConnectCase):
         with self.assertRaises(AccessError):
             self.status_only.with_user(self.staff).write({"can_see_invoices": True})
         self.status_only.with_user(self.staff_admin).write({"can_dispute": True})
+
+    def test_level_in_use_cannot_be_deleted(self):
+        """Deleting a level would give its contacts Odoo's full portal rights."""
+        self._set_level(self.status_only)
+        with self.assertRaises(ForeignKeyViolation), mute_logger("odoo.sql_db"):
+            self.status_only.with_user(self.staff_admin).unlink()
+        self.assertEqual(self.farm_billing.connect_access_level_id, self.status_only)
+
+    def test_default_level_honours_company(self):
+        Level = self.env["customer_connect.access.level"]
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        south_level = Level.create({"name": "South default", "company_id": south.id, "sequence": 0})
+        north_only = Level.create(
+            {"name": "North only", "company_id": self.company.id, "sequence": 1}
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_connect.default_access_level_id", north_only.id
+        )
+        self.assertEqual(Level._default_for_company(self.company), north_only)
+        # the chosen level is not offered in the south: the south's first one
+        self.assertEqual(Level._default_for_company(south), south_level)

@@ -1,3 +1,5 @@
+from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ConnectCase
@@ -50,3 +52,44 @@ class TestBulkInvitation(ConnectCase):
         self.assertIn("Greenacres Farm", lines[self.golf].message)
         self.assertEqual(lines[self.farm].result, "refused", "already active")
         self.assertEqual(batch.state, "done")
+
+    def test_job_acts_as_the_inviter(self):
+        batch = (
+            self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(self.farm)
+        )
+        self.env["customer_connect.invite.batch"].with_context(
+            connect_no_commit=True
+        )._cron_process()
+        self.assertEqual(batch.line_ids.result, "invited")
+        log = self.farm_billing.connect_mail_log_ids
+        self.assertEqual(log.author_id, self.staff)
+        self.assertEqual(log.mail_id.author_id, self.staff.partner_id, "signed by the inviter")
+
+    def test_inviter_who_lost_the_right_invites_nobody(self):
+        batch = (
+            self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(self.farm)
+        )
+        self.staff.groups_id = [
+            Command.unlink(self.env.ref("customer_connect.group_connect_user").id)
+        ]
+        self.env["customer_connect.invite.batch"].with_context(
+            connect_no_commit=True
+        )._cron_process()
+        line = batch.sudo().line_ids
+        self.assertEqual(line.result, "refused")
+        self.assertIn("Only Customer Connect users", line.message)
+        self.assertEqual(self.farm_billing.connect_login_state, "not_invited")
+        self.assertFalse(self.farm_billing.connect_mail_log_ids)
+
+    def test_results_are_written_by_the_system_only(self):
+        batch = (
+            self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(self.farm)
+        )
+        with self.assertRaises(AccessError):
+            self.env["customer_connect.invite.batch.line"].with_user(self.staff).create(
+                {"batch_id": batch.id, "partner_id": self.golf.id}
+            )
+        with self.assertRaises(AccessError):
+            batch.line_ids.with_user(self.staff).write({"result": "invited"})
+        with self.assertRaises(AccessError):
+            batch.with_user(self.staff).write({"state": "done"})

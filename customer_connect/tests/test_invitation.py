@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import ConnectCase
@@ -160,7 +160,9 @@ class TestInvitation(ConnectCase):
             }
         )
         contact = south_farm.child_ids
-        code, message = contact.with_user(self.staff)._connect_invite()[contact]
+        # as from the company switcher with both dealer companies ticked
+        staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
+        code, message = contact.with_user(staff)._connect_invite()[contact]
         self.assertEqual(code, "company_added", message)
         self.assertIn(south, user.company_ids)
         self.assertEqual(
@@ -217,3 +219,82 @@ class TestInvitation(ConnectCase):
         self.assertEqual(
             self.farm.connect_account_last_invited, self.farm_fiona.connect_last_invited
         )
+
+    def test_customer_of_a_company_the_staff_cannot_reach(self):
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        south_customer = self.env["res.partner"].create(
+            {"name": "South Quarry", "email": "ops@southquarry.example", "company_id": south.id}
+        )
+        with self.assertRaises(AccessError):
+            south_customer.with_user(self.staff)._connect_invite()
+        with self.assertRaises(AccessError):
+            self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(
+                south_customer
+            )
+        self.assertEqual(south_customer.connect_login_state, "not_invited")
+
+    def test_contact_of_a_dealership_user_is_refused(self):
+        """A signup link on an employee's partner would set that employee's
+        password: never sent."""
+        colleague = new_test_user(self.env, "colleague", groups="base.group_user")
+        colleague.partner_id.write({"parent_id": self.golf.id, "email": "colleague@dealer.example"})
+        with self.assertRaisesRegex(UserError, "is a dealership user"):
+            colleague.partner_id.with_user(self.staff)._connect_invite()
+        self.assertFalse(colleague.partner_id.sudo().signup_type)
+
+    def test_same_email_for_two_customers_in_one_call(self):
+        self.golf_keeper.email = "ACCOUNTS@greenacres.example"
+        results = (
+            (self.farm_billing | self.golf_keeper)
+            .with_user(self.staff)
+            ._connect_invite(raise_on_refusal=False)
+        )
+        self.assertEqual(results[self.farm_billing][0], "invited")
+        self.assertEqual(results[self.golf_keeper][0], "refused")
+        self.assertIn("already invited for customer Greenacres Farm", results[self.golf_keeper][1])
+        self.assertEqual(self.golf_keeper.connect_login_state, "not_invited")
+
+    def test_login_lookup_is_not_a_pattern(self):
+        """'_' and '%' in an e-mail are characters, not wildcards: a login
+        a_b@… does not block axb@…"""
+        self._activate(self.farm_billing)
+        self.farm_billing.connect_user_id.sudo().login = "a_b@greenacres.example"
+        self.golf_keeper.email = "axb@greenacres.example"
+        code, message = self.golf_keeper.with_user(self.staff)._connect_invite()[self.golf_keeper]
+        self.assertEqual(code, "invited", message)
+        # and the same e-mail typed in another case is the same login
+        self.farm_fiona.email = "A_B@GreenAcres.example"
+        self.golf.child_ids = [(0, 0, {"name": "Pro shop", "email": "A_B@greenacres.example"})]
+        with self.assertRaisesRegex(UserError, "already signs in for customer Greenacres Farm"):
+            self.golf.child_ids.filtered(lambda c: c.name == "Pro shop").with_user(
+                self.staff
+            )._connect_invite()
+
+    def test_protected_fields_on_create(self):
+        Partner = self.env["res.partner"].with_user(self.staff)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Sneaky", "connect_login_state": "active"})
+        with self.assertRaises(AccessError):
+            Partner.with_context(default_connect_user_id=self.staff.id).create({"name": "Sneaky"})
+        self.assertTrue(Partner.create({"name": "Honest"}))
+
+    def test_validity_of_at_least_one_hour(self):
+        with self.assertRaisesRegex(ValidationError, "at least one hour"):
+            self.env["res.config.settings"].create({"connect_invitation_validity_hours": 0})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_connect.invitation_validity_hours", "0"
+        )
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        token = self._signup_token(self.farm_billing)
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=50)):
+            self.assertTrue(self.env["res.partner"]._signup_retrieve_info(token))
+
+    def test_invitation_goes_to_the_contact_only(self):
+        """An edited template cannot send the link to anybody else."""
+        template = self.env.ref("customer_connect.mail_template_connect_invitation")
+        template.write({"email_to": "someone@else.example", "email_cc": "spy@else.example"})
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        mail = self.farm_billing.connect_mail_log_ids.mail_id
+        self.assertEqual(mail.email_to, self.farm_billing.email_formatted)
+        self.assertFalse(mail.email_cc)
+        self.assertFalse(mail.recipient_ids)

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -66,3 +67,39 @@ class TestMailLog(ConnectCase):
         self.assertIn("Total outstanding", body)
         with self.assertRaisesRegex(UserError, "no billing contact"):
             self.barlow.with_user(self.staff).action_connect_send_account_summary()
+
+    def test_account_summary_per_company_and_currency(self):
+        """A customer shared by two dealer companies: each company's summary
+        lists its own invoices, with a total per currency."""
+        shared = self.env["res.partner"].create(
+            {
+                "name": "Highland Estates",
+                "is_company": True,
+                "child_ids": [
+                    Command.create(
+                        {
+                            "name": "Estate office",
+                            "type": "invoice",
+                            "email": "office@highland.example",
+                        }
+                    )
+                ],
+            }
+        )
+        other = self.setup_other_company(name="Southfield Machinery")["company"]
+        eur = self.setup_other_currency("EUR")
+        north_usd = self.init_invoice("out_invoice", partner=shared, amounts=[400], post=True)
+        north_eur = self.init_invoice(
+            "out_invoice", partner=shared, amounts=[70], post=True, currency=eur
+        )
+        south = self.init_invoice(
+            "out_invoice", partner=shared, amounts=[999], post=True, company=other
+        )
+        shared.with_user(self.staff).action_connect_send_account_summary()
+        body = str(shared.child_ids.connect_mail_log_ids.mail_id.body_html)
+        self.assertIn(north_usd.name, body)
+        self.assertIn(north_eur.name, body)
+        self.assertNotIn("999.00", body, "another dealer company's invoice")
+        self.assertIn(south.name, north_usd.name, "same number, other company: not a proof")
+        self.assertIn("Total outstanding (USD)", body)
+        self.assertIn("Total outstanding (EUR)", body)

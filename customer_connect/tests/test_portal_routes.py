@@ -1,4 +1,6 @@
-from odoo import Command
+import json
+
+from odoo import Command, http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, JsonRpcException, tagged
 
@@ -10,8 +12,8 @@ class TestPortalRoutes(ConnectCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.password = "Greenacres-2026"
-        cls.portal_user = cls._activate(cls.farm_billing, cls.password)
+        cls.password = cls.PORTAL_PASSWORD
+        cls.portal_user = cls._activate(cls.farm_billing)
         cls.farm_invoice = cls.init_invoice(
             "out_invoice", partner=cls.farm, amounts=[250], post=True
         )
@@ -20,7 +22,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         )
 
     def _level(self, xmlid):
-        self.farm_billing.with_user(self.staff).connect_access_level_id = self.env.ref(xmlid)
+        self._set_level(self.farm_billing, xmlid)
 
     def test_full_access_sees_own_invoices_only(self):
         self.authenticate(self.portal_user.login, self.password)
@@ -68,8 +70,27 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         for url in (
             f"/my/invoices/{self.farm_invoice.id}?report_type=pdf",
             f"/my/invoices/{self.farm_invoice.id}?report_type=pdf&download=true",
+            # Odoo's generic report routes print whatever the rules let one read
+            f"/report/pdf/account.report_invoice/{self.farm_invoice.id}",
+            f"/report/pdf/account.report_invoice_with_payments/{self.farm_invoice.id}",
         ):
             self.assertEqual(self.url_open(url).status_code, 403, url)
+        pdf_url = f"/report/pdf/account.report_invoice/{self.farm_invoice.id}"
+        with self.assertLogs("odoo.addons.web.controllers.report", "WARNING"):
+            response = self.url_open(
+                "/report/download",
+                data={
+                    "data": json.dumps([pdf_url, "qweb-pdf"]),
+                    "csrf_token": http.Request.csrf_token(self),
+                },
+            )
+        # Odoo's download route answers any failure with its error JSON
+        self.assertIn("Forbidden", response.text)
+        self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+        self.assertNotIn(b"%PDF", response.content[:10])
+        # with "download and print" the same routes work
+        self._level("customer_connect.access_level_full")
+        self.assertEqual(self.url_open(pdf_url).headers["Content-Type"], "application/pdf")
 
     def test_json_rpc_cannot_read_past_the_level(self):
         self._level("customer_connect.access_level_status_only")

@@ -22,10 +22,6 @@ class CustomerConnectInviteWizard(models.TransientModel):
             wizard.candidate_ids = wizard.partner_id._connect_invite_candidates()
             wizard.has_candidates = bool(wizard.candidate_ids)
 
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        self.contact_id = self.candidate_ids[:1]
-
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)

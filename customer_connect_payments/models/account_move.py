@@ -7,7 +7,6 @@ class AccountMove(models.Model):
     def _has_to_be_paid(self):
         # A portal contact whose access level does not grant payments is not
         # offered Odoo's Pay Now button; the payment routes refuse it too.
-        user = self.env.user
-        if user._is_portal() and not user.partner_id.connect_access_level_id.grants("can_pay"):
+        if not self.env.user._connect_grants("can_pay"):
             return False
         return super()._has_to_be_paid()

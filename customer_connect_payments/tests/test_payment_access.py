@@ -8,15 +8,15 @@ class TestPaymentAccess(ConnectCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.password = "Greenacres-2026"
-        cls.portal_user = cls._activate(cls.farm_billing, cls.password)
+        cls.password = cls.PORTAL_PASSWORD
+        cls.portal_user = cls._activate(cls.farm_billing)
         cls.invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
         cls.env["ir.config_parameter"].sudo().set_param(
             "account_payment.enable_portal_payment", True
         )
 
     def _level(self, xmlid):
-        self.farm_billing.with_user(self.staff).connect_access_level_id = self.env.ref(xmlid)
+        self._set_level(self.farm_billing, xmlid)
 
     def test_pay_now_follows_the_level(self):
         invoice = self.invoice.with_user(self.portal_user)

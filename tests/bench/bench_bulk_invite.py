@@ -72,6 +72,12 @@ if "env" not in globals():
         "stop there and extrapolate linearly (default 900 = 15 min)",
     )
     parser.add_argument("--portal-sample", type=int, default=500)
+    parser.add_argument(
+        "--skip-portal", action="store_true", help="measure Customer Connect only (no wizard)"
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a cProfile of the job to FILE (pstats format)"
+    )
     args = parser.parse_args()
 
     odoo_cmd, db_args, addons = odoo_setup()
@@ -108,6 +114,8 @@ if "env" not in globals():
         CC_BENCH_PORTAL_CUSTOMERS=str(args.portal_customers or args.customers),
         CC_BENCH_PORTAL_MAX=str(args.portal_max_seconds),
         CC_BENCH_PORTAL_SAMPLE=str(args.portal_sample),
+        CC_BENCH_SKIP_PORTAL="1" if args.skip_portal else "",
+        CC_BENCH_PROFILE=os.path.abspath(args.profile) if args.profile else "",
     )
     with open(os.path.abspath(__file__)) as script:
         rc = subprocess.run(
@@ -137,6 +145,8 @@ N = int(os.environ.get("CC_BENCH_CUSTOMERS", "5000"))
 N_PORTAL = int(os.environ.get("CC_BENCH_PORTAL_CUSTOMERS", str(N)))
 PORTAL_MAX = float(os.environ.get("CC_BENCH_PORTAL_MAX", "900"))
 PORTAL_SAMPLE = int(os.environ.get("CC_BENCH_PORTAL_SAMPLE", "500"))
+SKIP_PORTAL = bool(os.environ.get("CC_BENCH_SKIP_PORTAL"))
+PROFILE = os.environ.get("CC_BENCH_PROFILE")
 cr = env.cr  # noqa: F821 - odoo shell global
 
 
@@ -210,7 +220,7 @@ def main():
     user = bench_user()
     t0 = time.time()
     customers_a, contacts_a = make_customers(f"R{run}A", N)
-    _customers_b, contacts_b = make_customers(f"R{run}B", N_PORTAL)
+    _customers_b, contacts_b = make_customers(f"R{run}B", 0 if SKIP_PORTAL else N_PORTAL)
     cr.execute("SELECT count(*) FROM res_partner")
     print(
         f"Run {run}: made {N:,} + {N_PORTAL:,} customers with a billing contact in "
@@ -237,7 +247,14 @@ def main():
     env.invalidate_all()  # noqa: F821
     q0 = cr.sql_log_count
     t0 = time.perf_counter()
-    env["customer_connect.invite.batch"]._cron_process()  # noqa: F821
+    if PROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.runcall(env["customer_connect.invite.batch"]._cron_process)  # noqa: F821
+        profiler.dump_stats(PROFILE)
+    else:
+        env["customer_connect.invite.batch"]._cron_process()  # noqa: F821
     cr.commit()
     t_job = time.perf_counter() - t0
     q_job = cr.sql_log_count - q0
@@ -261,6 +278,15 @@ def main():
     )
     billing_chosen = cr.fetchone()[0]
     print(f"job done in {t_job:.1f}s", flush=True)
+    if SKIP_PORTAL:
+        print(
+            f"Customer Connect bulk invitation of {N:,} customers: request {t_request:.2f} s "
+            f"({q_request:,} queries), job {t_job:.1f} s ({q_job:,} queries, "
+            f"{t_job / N * 1000:.1f} ms/customer); invited {batch.count_invited:,}, refused "
+            f"{batch.count_refused:,}; mail.mail {mails}; history rows {logs:,}; billing "
+            f"contact chosen for {billing_chosen:,}"
+        )
+        return
 
     # -- 2. Odoo's Grant Portal Access wizard, one line at a time
     cr.execute("SELECT coalesce(max(id), 0) FROM mail_mail")
