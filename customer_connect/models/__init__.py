@@ -7,3 +7,4 @@ from . import res_users
 from . import res_company
 from . import res_config_settings
 from . import connect_demo
+from . import ir_qweb

@@ -116,6 +116,9 @@ class CustomerConnectInviteBatchLine(models.Model):
         staff member who queued the batch (their rights and record rules
         apply; their name signs the e-mail); a customer that cannot be
         invited gets the reason and does not stop the others."""
+        # one query for the contacts of every customer of the chunk, not one
+        # per customer (_connect_invite_candidates reads them)
+        self.partner_id.child_ids.fetch(["active", "email", "type", "name"])
         by_batch = {}
         for line in self:
             contact = line.partner_id._connect_invite_candidates()[:1]

@@ -198,8 +198,17 @@ class ResPartner(models.Model):
         self._connect_check_protected(vals)
         if "connect_access_level_id" in vals:
             self._connect_check_staff()
-        has_login = "connect_access_level_id" in vals and any(
-            self.sudo().mapped(lambda p: p.connect_user_id or p.user_ids)
+        # a login made in this very call has no cached rules yet (clearing
+        # every cache of the registry per new login would slow Odoo's own
+        # portal wizard down, and every worker with it)
+        has_login = (
+            "connect_access_level_id" in vals
+            and not self.env.context.get("connect_new_login")
+            and any(
+                p.connect_access_level_id.id != vals["connect_access_level_id"]
+                and (p.connect_user_id or p.user_ids)
+                for p in self.sudo()
+            )
         )
         result = super().write(vals)
         if has_login:
@@ -329,7 +338,6 @@ class ResPartner(models.Model):
         # another dealer company's customers stay out of reach)
         self.check_access("write")
         inviter = inviter or self.env.user
-        now = fields.Datetime.now()
         results = {}
         # signup fields and users are admin-only; the caller was checked above
         contacts = self.sudo()
@@ -338,7 +346,7 @@ class ResPartner(models.Model):
             lambda c: emails[c] and c.connect_login_state in ("not_invited", "invited")
         )._connect_email_conflicts(emails)
         claimed = {}  # e-mail -> customer, within this call
-        to_invite = self.browse()
+        to_invite = contacts.browse()
         for contact in contacts:
             email = emails[contact]
             share_user, refusal = conflicts.get(contact, (self.env["res.users"], False))
@@ -372,20 +380,12 @@ class ResPartner(models.Model):
                 results[contact] = ("refused", refusal)
                 continue
             claimed[email] = contact.commercial_partner_id
-            vals = {"connect_last_invited": now, "connect_invited_by_id": inviter.id}
-            if not contact.connect_first_invited:
-                vals["connect_first_invited"] = now
-            if not contact.connect_access_level_id:
-                vals["connect_access_level_id"] = contact._connect_default_access_level().id
             if share_user:
-                results[contact] = contact._connect_share_login(share_user, vals)
+                results[contact] = contact._connect_share_login(share_user, inviter)
                 continue
-            vals.update(
-                connect_login_state="invited", signup_type="connect-" + secrets.token_hex(8)
-            )
-            contact.write(vals)
             to_invite |= contact
             results[contact] = ("invited", _("Invitation sent to %(email)s.", email=email))
+        to_invite._connect_mark_invited(inviter)
         # one batch render per dealer company (each may brand its own template)
         default_template = self.env.ref("customer_connect.mail_template_connect_invitation")
         for company, invited in to_invite.grouped(lambda c: c._connect_company()).items():
@@ -400,19 +400,63 @@ class ResPartner(models.Model):
             self._connect_company()
         )
 
-    def _connect_share_login(self, user, vals):
+    def _connect_stamp_invitation(self, inviter, state):
+        """Who invited these contacts and when, their new login state, and
+        the default access level of those that have none: a few writes for
+        the whole set."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        self.filtered(lambda c: not c.connect_first_invited).write({"connect_first_invited": now})
+        for company, contacts in (
+            self.filtered(lambda c: not c.connect_access_level_id)
+            .grouped(lambda c: c._connect_company())
+            .items()
+        ):
+            level = self.env["customer_connect.access.level"]._default_for_company(company)
+            contacts.write({"connect_access_level_id": level.id})
+        self.write(
+            {
+                "connect_last_invited": now,
+                "connect_invited_by_id": inviter.id,
+                "connect_login_state": state,
+            }
+        )
+
+    def _connect_mark_invited(self, inviter):
+        """These contacts are invited, each with a fresh signup nonce: the
+        link of an earlier invitation stops working."""
+        if not self:
+            return
+        self._connect_stamp_invitation(inviter, "invited")
+        # one UPDATE for every contact's own nonce (the ORM would write them
+        # one record at a time); signup_type has no stored dependant
+        self.flush_recordset(["signup_type"])
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET signup_type = v.nonce
+              FROM unnest(%s::int[], %s::varchar[]) AS v(id, nonce)
+             WHERE p.id = v.id
+            """,
+            [self.ids, ["connect-" + secrets.token_hex(8) for _id in self.ids]],
+        )
+        self.invalidate_recordset(["signup_type", "connect_signup_url"])
+
+    def _connect_share_login(self, user, inviter):
         """This contact's e-mail already signs in for the same customer at
         another dealer company: add this company to that login."""
         self.ensure_one()
         company = self._connect_company()
         user.write({"company_ids": [fields.Command.link(company.id)]})
-        vals.update(
-            connect_user_id=user.id,
-            connect_login_state="active" if user.active else "inactive",
-            connect_activated_on=fields.Datetime.now(),
-            connect_email_confirmed=user.partner_id.connect_email_confirmed,
+        self._connect_stamp_invitation(inviter, "active" if user.active else "inactive")
+        self.write(
+            {
+                "connect_user_id": user.id,
+                "connect_activated_on": fields.Datetime.now(),
+                "connect_email_confirmed": user.partner_id.connect_email_confirmed,
+            }
         )
-        self.write(vals)
         self.env["customer_connect.mail.log"]._send(
             "customer_connect.mail_template_connect_company_added", self, "company_added"
         )
@@ -496,7 +540,7 @@ class ResPartner(models.Model):
         Account", or made by Odoo's own portal wizard)."""
         # called while the login is created (by signup, as the public user):
         # the portal state fields are protected, see PROTECTED_FIELDS
-        for partner in self.sudo():
+        for partner in self.sudo().with_context(connect_new_login=True):
             user = users.filtered(lambda u, p=partner: u.partner_id == p)[:1]
             company = partner._connect_company()
             if company not in user.company_ids:

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -103,3 +105,19 @@ class TestMailLog(ConnectCase):
         self.assertIn(south.name, north_usd.name, "same number, other company: not a proof")
         self.assertIn("Total outstanding (USD)", body)
         self.assertIn("Total outstanding (EUR)", body)
+
+    def test_queued_mail_is_what_odoo_would_send(self):
+        """The mail queued by _queue_mails is the one Odoo's send_mail_batch
+        builds from the same template, layout included, less the chatter copy
+        of the body."""
+        template = self.env.ref("customer_connect.mail_template_connect_invitation")
+        with freeze_time("2026-11-23 10:00:00"):
+            self.farm_billing.with_user(self.staff)._connect_invite()
+            ours = self.farm_billing.connect_mail_log_ids.mail_id
+            odoo = template.sudo().send_mail_batch(self.farm_billing.ids)
+        for field in ("subject", "email_from", "reply_to", "body_html", "model", "res_id"):
+            self.assertEqual(ours[field], odoo[field], field)
+        self.assertIn(self.company.name, ours.body_html, "in the company's e-mail layout")
+        self.assertEqual(ours.state, "outgoing")
+        self.assertEqual(ours.message_type, "email_outgoing")
+        self.assertFalse(ours.body, "no chatter copy")
