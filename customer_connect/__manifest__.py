@@ -2,7 +2,7 @@
     "name": "Customer Connect",
     "summary": "Customer portal for equipment dealers: customer accounts, "
     "invitations, access levels, e-mail history, dealership users",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",
@@ -12,7 +12,7 @@
     "data": [
         "security/customer_connect_security.xml",
         "security/ir.model.access.csv",
-        "data/connect_access_level_data.xml",
+        "security/portal_activity_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -32,7 +32,7 @@
             "customer_connect/static/tests/tours/*.js",
         ],
     },
-    "uninstall_hook": "uninstall_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,
 }

@@ -2,13 +2,17 @@
     "name": "Customer Connect Payments",
     "summary": "Customers pay invoices, or an amount on account, by card or ACH "
     "from the Customer Connect portal",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Payment",
     "license": "LGPL-3",
     "author": "Customer Connect",
     "maintainers": ["customer-connect"],
     "website": "https://example.com/customer-connect",
     "depends": ["customer_connect", "account_payment"],
-    "data": [],
+    "data": [
+        "security/portal_payments_security.xml",
+        "views/connect_access_level_views.xml",
+    ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -1,2 +1,1 @@
-from . import portal
-from . import report
+from . import portal_activity

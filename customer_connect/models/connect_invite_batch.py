@@ -17,7 +17,10 @@ class CustomerConnectInviteBatch(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     state = fields.Selection(
-        [("queued", "Queued"), ("done", "Done")], default="queued", required=True, index=True
+        [("queued", "Queued"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="queued",
+        required=True,
+        index=True,
     )
     line_ids = fields.One2many("customer_connect.invite.batch.line", "batch_id", "Results")
     count_total = fields.Integer("Customers", compute="_compute_counts")
@@ -49,8 +52,7 @@ class CustomerConnectInviteBatch(models.Model):
         change these customers; the job invites them as the caller."""
         # the caller's rights, whatever environment the customers came in
         customers = customers.with_env(self.env).commercial_partner_id
-        customers._connect_check_staff()
-        customers.check_access("write")
+        customers._connect_check_staff_access()
         # batches and their results are written by the system only (no
         # create/write right); the checks above are the caller's
         batch = self.sudo().create(
@@ -65,16 +67,15 @@ class CustomerConnectInviteBatch(models.Model):
 
     @api.model
     def _cron_process(self, chunk=BATCH_CHUNK):
-        """Invite the waiting customers of queued batches, ``chunk`` at a time,
-        committing after each chunk so that a long batch makes progress that
-        survives a crash, and re-triggering itself while work remains."""
+        """Invite the waiting customers of queued batches, one chunk per call:
+        Odoo's cron commits after the call and, told by _notify_progress that
+        work remains, runs it again at once (a crash loses one chunk at most,
+        a long batch never holds one transaction)."""
         # a cron job: the lines are system records; each batch's invitations
         # run as the staff member who queued it (see _process)
         Line = self.env["customer_connect.invite.batch.line"].sudo()
-        while True:
-            lines = Line.search([("result", "=", "pending")], limit=chunk, order="id")
-            if not lines:
-                break
+        lines = Line._claim_pending(chunk)
+        if lines:
             try:
                 with self.env.cr.savepoint():
                     lines._process()
@@ -82,10 +83,9 @@ class CustomerConnectInviteBatch(models.Model):
                 lines.write({"result": "refused", "message": str(error)[:250]})
             finished = lines.batch_id.filtered(lambda b: not b.count_pending)
             finished.write({"state": "done", "done_date": fields.Datetime.now()})
-            if self.env.context.get("connect_no_commit"):
-                continue
-            # progress survives a later failure: each chunk is its own transaction
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(
+            done=len(lines), remaining=Line.search_count([("result", "=", "pending")])
+        )
 
 
 class CustomerConnectInviteBatchLine(models.Model):
@@ -111,6 +111,23 @@ class CustomerConnectInviteBatchLine(models.Model):
     )
     message = fields.Char()
 
+    def _claim_pending(self, limit):
+        """Up to ``limit`` waiting lines, locked for this transaction; lines
+        another worker holds are skipped, so two workers running at once
+        never invite the same customer twice."""
+        self.flush_model(["result"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM customer_connect_invite_batch_line
+             WHERE result = 'pending'
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [limit],
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
     def _process(self):
         """Invite the best contact of each customer of these lines, as the
         staff member who queued the batch (their rights and record rules
@@ -133,6 +150,20 @@ class CustomerConnectInviteBatchLine(models.Model):
             by_batch.setdefault(line.batch_id, []).append((line, contact))
         for batch, pairs in by_batch.items():
             inviter = batch.create_uid
+            if not inviter.active:
+                # staff removed since queueing: nobody is invited on their behalf
+                for line, contact in pairs:
+                    line.write(
+                        {
+                            "contact_id": contact.id,
+                            "result": "refused",
+                            "message": _(
+                                "Queued by %(name)s, who is no longer a dealership user.",
+                                name=inviter.name,
+                            ),
+                        }
+                    )
+                continue
             contacts = (
                 self.env["res.partner"]
                 .with_user(inviter)
@@ -141,7 +172,9 @@ class CustomerConnectInviteBatchLine(models.Model):
             )
             try:
                 with self.env.cr.savepoint():
-                    results = contacts._connect_invite(raise_on_refusal=False)
+                    results = contacts.env["customer_connect.invitation"]._invite(
+                        contacts, raise_on_refusal=False
+                    )
             except AccessError as error:
                 # the inviter lost the right to invite (or to these customers)
                 # since queueing: nobody is invited on their behalf

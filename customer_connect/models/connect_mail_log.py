@@ -1,23 +1,4 @@
-import textwrap
-from types import SimpleNamespace
-
-from markupsafe import Markup
-
-from odoo import Command, api, fields, models
-from odoo.tools import is_html_empty
-from odoo.tools.mail import html_to_inner_content
-
-# what _queue_mails takes from a rendered mail.template (send_mail_batch's list
-# less attachments and reports, which go through send_mail_batch itself)
-MAIL_TEMPLATE_FIELDS = (
-    "auto_delete",
-    "body_html",
-    "email_from",
-    "mail_server_id",
-    "reply_to",
-    "scheduled_date",
-    "subject",
-)
+from odoo import api, fields, models
 
 MAIL_KINDS = [
     ("invitation", "Invitation"),
@@ -63,27 +44,16 @@ class CustomerConnectMailLog(models.Model):
     author_id = fields.Many2one("res.users", "Sent by", default=lambda self: self.env.user)
 
     @api.model
-    def _send(self, template, partners, kind, log_partner=None):
-        """Queue the e-mail ``template`` (a mail.template on res.partner, or its
-        XML id) to each of ``partners`` through Odoo's mail queue and record it
-        in the e-mail history. The one way Customer Connect sends e-mail.
+    def _record(self, kind, mails_by_partner, log_partner=None):
+        """One history row per recipient of an e-mail of ``kind``, with the
+        queued ``mail.mail`` it became (or none: failed).
 
-        :param log_partner: the contact the history row belongs to, when it is
-            not the recipient (a login shared between dealer companies).
-        :return: the history rows created
+        :param mails_by_partner: {recipient partner: mail.mail or empty}
+        :param log_partner: the contact the rows belong to, when it is not
+            the recipient (a login shared between dealer companies).
         """
-        if isinstance(template, str):
-            template = self.env.ref(template)
-        # rendering reads signup links (admin-only fields); the callers checked
-        # their caller, and the e-mail goes to the contact, not to them
-        template = template.sudo().with_context(connect_reuse_compiled_qweb=True)
-        if not partners:
-            return self.browse()
-        mails = self._queue_mails(template, partners)
-        mail_by_partner = {mail.res_id: mail for mail in mails}
         vals_list = []
-        for partner in partners:
-            mail = mail_by_partner.get(partner.id)
+        for partner, mail in mails_by_partner.items():
             contact = log_partner or partner
             vals_list.append(
                 {
@@ -100,98 +70,6 @@ class CustomerConnectMailLog(models.Model):
             )
         # the history is written by the system, never by hand: no create right
         return self.sudo().create(vals_list)
-
-    @api.model
-    def _queue_mails(self, template, partners):
-        """One outgoing mail.mail per partner, rendered from ``template`` and
-        its e-mail layout, addressed to the partner alone (these e-mails
-        carry links into the contact's account: whatever an edited template
-        says, they go to the contact only).
-
-        This is Odoo's ``send_mail_batch()`` less one thing: Odoo also copies
-        the whole laid-out HTML into the chatter body of each message, which
-        sanitizes it three times per e-mail, almost half of a bulk
-        invitation's time (tests/bench/bench_bulk_invite.py). These e-mails
-        are not chatter messages (the e-mail history is their record), so
-        the body is kept only where the mail queue sends it from. A template
-        with attachments or reports goes through ``send_mail_batch()``.
-        """
-        if template.attachment_ids or template.report_template_ids:
-            mails = template.send_mail_batch(partners.ids, force_send=False)
-            for mail in mails:
-                partner = partners.browse(mail.res_id)
-                mail.write(
-                    {
-                        "email_to": partner.email_formatted,
-                        "email_cc": False,
-                        "recipient_ids": [Command.clear()],
-                    }
-                )
-            return mails
-        values_by_id = template._generate_template(partners.ids, MAIL_TEMPLATE_FIELDS)
-        layout = template.email_layout_xmlid
-        langs = template._render_lang(partners.ids) if layout and template.lang else {}
-        companies = partners._mail_get_companies(default=self.env.company) if layout else {}
-        Render = self.env["mail.render.mixin"]
-        vals_list = []
-        for partner in partners:
-            values = values_by_id[partner.id]
-            body = values.get("body_html") or ""
-            if layout:
-                body = self._render_layout(
-                    layout, body, partner, companies[partner.id], langs.get(partner.id)
-                )
-            vals_list.append(
-                {
-                    "subject": values.get("subject"),
-                    "email_from": values.get("email_from") or False,
-                    "reply_to": values.get("reply_to"),
-                    "email_to": partner.email_formatted,
-                    "body_html": Render._replace_local_links(body),
-                    "auto_delete": values.get("auto_delete", True),
-                    "mail_server_id": values.get("mail_server_id"),
-                    "scheduled_date": values.get("scheduled_date"),
-                    "model": "res.partner",
-                    "res_id": partner.id,
-                }
-            )
-            if not vals_list[-1]["email_from"]:
-                vals_list[-1].pop("email_from")
-        return self.env["mail.mail"].sudo().create(vals_list)
-
-    @api.model
-    def _render_layout(self, layout, body, partner, company, lang):
-        """``body`` in the e-mail layout ``layout``, with the values Odoo's
-        send_mail_batch() gives it (Odoo's layouts read message.body,
-        message.preview and message.record_name)."""
-        IrQweb = self.env["ir.qweb"].with_context(lang=lang) if lang else self.env["ir.qweb"]
-        Model = self.env["ir.model"]._get("res.partner")
-        laid_out = IrQweb._render(
-            layout,
-            {
-                "message": SimpleNamespace(
-                    body=Markup(body),
-                    # as mail.message computes it: the e-mail clients' preview line
-                    preview=textwrap.shorten(html_to_inner_content(body), 190),
-                    record_name=partner.display_name,
-                ),
-                "subtype": self.env["mail.message.subtype"].sudo(),
-                "model_description": (
-                    Model.with_context(lang=lang) if lang else Model
-                ).display_name,
-                "record": partner,
-                "record_name": False,
-                "subtitles": False,
-                "company": company,
-                "email_add_signature": False,
-                "signature": "",
-                "website_url": "",
-                "is_html_empty": is_html_empty,
-            },
-            minimal_qcontext=True,
-            raise_if_not_found=False,
-        )
-        return laid_out or body
 
     @api.model
     def _update_from_mails(self, mails, failure_reason=False, failure_type=None, success=True):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -11,9 +11,7 @@ class ResConfigSettings(models.TransientModel):
         default=72,
     )
     connect_default_access_level_id = fields.Many2one(
-        "customer_connect.access.level",
-        "Default access level",
-        config_parameter="customer_connect.default_access_level_id",
+        related="company_id.connect_default_access_level_id", readonly=False
     )
     connect_staff_seat_limit = fields.Integer(
         "Dealership user seats",
@@ -26,9 +24,11 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if settings.connect_invitation_validity_hours < 1:
                 raise ValidationError(
-                    _("An invitation link must stay valid for at least one hour.")
+                    self.env._("An invitation link must stay valid for at least one hour.")
                 )
             if settings.connect_staff_seat_limit < 0:
                 raise ValidationError(
-                    _("The number of dealership user seats cannot be negative (0: no limit).")
+                    self.env._(
+                        "The number of dealership user seats cannot be negative (0: no limit)."
+                    )
                 )

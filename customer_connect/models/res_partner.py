@@ -1,8 +1,6 @@
-import secrets
-
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import verify_hash_signed
 
 CONNECT_STATES = [
     ("not_invited", "Not invited"),
@@ -90,12 +88,6 @@ class ResPartner(models.Model):
     connect_pref_phone = fields.Boolean("Updates by phone")
     connect_pref_email = fields.Boolean("Updates by e-mail", default=True)
     connect_pref_post = fields.Boolean("Updates by post")
-    connect_signup_url = fields.Char(
-        "Invitation / reset link",
-        compute="_compute_connect_signup_url",
-        groups="base.group_erp_manager",
-        help="The link of the current invitation or password reset; read by the e-mails.",
-    )
     connect_open_invoice_ids = fields.Many2many(
         "account.move",
         compute="_compute_connect_open_invoice_ids",
@@ -172,32 +164,36 @@ class ResPartner(models.Model):
     def _connect_check_protected(self, field_names):
         if not self.env.su and PROTECTED_FIELDS & set(field_names):
             raise AccessError(
-                _("The portal state of a contact changes through Customer Connect's actions only.")
+                self.env._(
+                    "The portal state of a contact changes through Customer Connect's actions only."
+                )
             )
 
     @api.model_create_multi
     def create(self, vals_list):
+        # what the ORM will write: the values and the context's defaults
         defaults = {
             key[len("default_") :]: value
             for key, value in self.env.context.items()
             if key.startswith("default_")
         }
         for vals in vals_list:
+            values = {**defaults, **vals}
             # a new contact starts "not invited" (a login's partner gets the
             # fields' defaults passed in, hence the values are compared)
             self._connect_check_protected(
                 name
-                for name, value in {**defaults, **vals}.items()
+                for name, value in values.items()
                 if value and not (name == "connect_login_state" and value == "not_invited")
             )
-            if vals.get("connect_access_level_id"):
+            if values.get("connect_access_level_id"):
                 self._connect_check_staff()
         return super().create(vals_list)
 
     def write(self, vals):
         self._connect_check_protected(vals)
         if "connect_access_level_id" in vals:
-            self._connect_check_staff()
+            self._connect_check_staff_access()
         # a login made in this very call has no cached rules yet (clearing
         # every cache of the registry per new login would slow Odoo's own
         # portal wizard down, and every worker with it)
@@ -216,183 +212,52 @@ class ResPartner(models.Model):
             self.env.registry.clear_cache()
         return result
 
+    @api.constrains("connect_access_level_id", "company_id", "parent_id")
+    def _check_connect_access_level_company(self):
+        for contact in self.filtered("connect_access_level_id"):
+            if contact.connect_access_level_id.company_id != contact._connect_company():
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s belongs to %(company)s: give them one of that company's "
+                        "access levels.",
+                        name=contact.display_name,
+                        company=contact._connect_company().name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Checks and helpers
     # ------------------------------------------------------------------
     def _connect_check_staff(self):
+        """Only Customer Connect staff manage customers' portal access."""
         if not self.env.su and not self.env.user.has_group("customer_connect.group_connect_user"):
-            raise AccessError(_("Only Customer Connect users may manage customers' portal access."))
+            raise AccessError(
+                self.env._("Only Customer Connect users may manage customers' portal access.")
+            )
+
+    def _connect_check_staff_access(self, operation="write"):
+        """The guard of every staff action on these contacts or customers,
+        before any sudo(): a Customer Connect role, and the right to change
+        (or read) these very records (record rules: another dealer company's
+        customers stay out of reach). A contact without a company of its own
+        belongs to its customer's company: the customer is checked too."""
+        self._connect_check_staff()
+        (self | self.commercial_partner_id).check_access(operation)
 
     def _connect_company(self):
         self.ensure_one()
         return self.company_id or self.commercial_partner_id.company_id or self.env.company
 
     def _connect_invite_candidates(self):
-        """Contacts of this customer that can receive an invitation: those with
-        an e-mail, the billing contact(s) first, then the customer itself, then
-        the other contacts by name."""
+        """Contacts of this customer that can receive an invitation."""
         self.ensure_one()
-        account = self.commercial_partner_id
-        people = (account | account.child_ids).filtered(
-            lambda p: p.active and email_normalize(p.email or "")
+        return self.env["customer_connect.invitation"]._candidates(self)
+
+    def _connect_invite(self, raise_on_refusal=True):
+        """Invite these contacts (see customer_connect.invitation._invite)."""
+        return self.env["customer_connect.invitation"]._invite(
+            self, raise_on_refusal=raise_on_refusal
         )
-        return people.sorted(
-            lambda p: (
-                0 if p.type == "invoice" else 1 if p == account else 2,
-                (p.name or "").lower(),
-            )
-        )
-
-    def _connect_email_conflicts(self, emails):
-        """What forbids inviting each of these contacts with its e-mail, found
-        with two queries for the whole set (a bulk invitation checks a few
-        hundred contacts at a time).
-
-        :param emails: {contact: normalized e-mail}
-        :return: {contact: (existing login to share, refusal message)}; at
-            most one of the two is set.
-        """
-        Users = self.env["res.users"].sudo().with_context(active_test=False)
-        wanted = sorted({emails[contact] for contact in self if emails.get(contact)})
-        # logins of every company and archived ones count: a clash is a clash
-        # even where the caller cannot see the other login. Logins keep the
-        # case they were typed in; the e-mails are normalized (lower case).
-        Users.flush_model(["login"])
-        self.env.cr.execute(
-            "SELECT lower(login), id FROM res_users WHERE lower(login) = ANY(%s)", [wanted]
-        )
-        user_by_email = {email: Users.browse(uid) for email, uid in self.env.cr.fetchall()}
-        pending_by_email = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("email_normalized", "in", wanted),
-                    ("connect_login_state", "in", ("invited", "active")),
-                ]
-            )
-            .grouped("email_normalized")
-        )
-        conflicts = {}
-        for contact in self:
-            email = emails.get(contact)
-            if not email:
-                continue
-            company = contact._connect_company()
-            account = contact.commercial_partner_id
-            user = user_by_email.get(email, Users)
-            refusal = False
-            if user.partner_id == contact:
-                conflicts[contact] = (Users, False)
-                continue
-            if user:
-                owner = user.partner_id.commercial_partner_id
-                if not user.share:
-                    refusal = _(
-                        "%(email)s is the login of dealership user %(name)s.",
-                        email=email,
-                        name=user.name,
-                    )
-                elif owner != account and company in (user.company_ids | owner.company_id):
-                    refusal = _(
-                        "%(email)s already signs in for customer %(customer)s of %(company)s.",
-                        email=email,
-                        customer=owner.display_name,
-                        company=company.name,
-                    )
-                conflicts[contact] = (Users if refusal else user, refusal)
-                continue
-            other = pending_by_email.get(email, self.browse()).filtered(
-                lambda p, a=account, c=company: (
-                    p.commercial_partner_id != a and p.company_id in (c, self.env["res.company"])
-                )
-            )[:1]
-            if other:
-                refusal = _(
-                    "%(email)s is already invited for customer %(customer)s.",
-                    email=email,
-                    customer=other.commercial_partner_id.display_name,
-                )
-            conflicts[contact] = (Users, refusal)
-        return conflicts
-
-    # ------------------------------------------------------------------
-    # Invitations
-    # ------------------------------------------------------------------
-    def _connect_invite(self, inviter=None, raise_on_refusal=True):
-        """Invite these contacts to Customer Connect: the one place that decides
-        what an invitation does, called by the Invite dialog and, a few
-        hundred contacts at a time, by bulk invitation batches (as the staff
-        member who queued them).
-
-        A fresh signed link supersedes any earlier one (its nonce is part of
-        the signed payload). An e-mail that already signs in for this customer
-        at another dealer company gets this company added to that login.
-
-        :return: {contact: (code, message)} with code in invited /
-            company_added / refused; a refusal raises a UserError when
-            ``raise_on_refusal`` (the one-contact dialog) is set.
-        """
-        self._connect_check_staff()
-        # the caller must be allowed to change these contacts (record rules:
-        # another dealer company's customers stay out of reach)
-        self.check_access("write")
-        inviter = inviter or self.env.user
-        results = {}
-        # signup fields and users are admin-only; the caller was checked above
-        contacts = self.sudo()
-        emails = {contact: email_normalize(contact.email or "") for contact in contacts}
-        conflicts = contacts.filtered(
-            lambda c: emails[c] and c.connect_login_state in ("not_invited", "invited")
-        )._connect_email_conflicts(emails)
-        claimed = {}  # e-mail -> customer, within this call
-        to_invite = contacts.browse()
-        for contact in contacts:
-            email = emails[contact]
-            share_user, refusal = conflicts.get(contact, (self.env["res.users"], False))
-            if not email:
-                refusal = _("%(name)s has no usable e-mail address.", name=contact.display_name)
-            elif contact.user_ids.filtered(lambda u: not u.share):
-                # a signup link would set the password of a dealership user
-                refusal = _(
-                    "%(name)s is a dealership user; manage their access in Settings.",
-                    name=contact.display_name,
-                )
-            elif contact.connect_login_state == "active":
-                refusal = _(
-                    "%(name)s already has an active login; send a password reset instead.",
-                    name=contact.display_name,
-                )
-            elif contact.connect_login_state == "inactive":
-                refusal = _(
-                    "%(name)s's portal access is inactive; re-activate it instead.",
-                    name=contact.display_name,
-                )
-            elif claimed.get(email, contact.commercial_partner_id) != contact.commercial_partner_id:
-                refusal = _(
-                    "%(email)s is already invited for customer %(customer)s.",
-                    email=email,
-                    customer=claimed[email].display_name,
-                )
-            if refusal:
-                if raise_on_refusal:
-                    raise UserError(refusal)
-                results[contact] = ("refused", refusal)
-                continue
-            claimed[email] = contact.commercial_partner_id
-            if share_user:
-                results[contact] = contact._connect_share_login(share_user, inviter)
-                continue
-            to_invite |= contact
-            results[contact] = ("invited", _("Invitation sent to %(email)s.", email=email))
-        to_invite._connect_mark_invited(inviter)
-        # one batch render per dealer company (each may brand its own template)
-        default_template = self.env.ref("customer_connect.mail_template_connect_invitation")
-        for company, invited in to_invite.grouped(lambda c: c._connect_company()).items():
-            self.env["customer_connect.mail.log"]._send(
-                company.connect_invitation_template_id or default_template, invited, "invitation"
-            )
-        return {self.browse(contact.id): result for contact, result in results.items()}
 
     def _connect_default_access_level(self):
         self.ensure_one()
@@ -400,109 +265,26 @@ class ResPartner(models.Model):
             self._connect_company()
         )
 
-    def _connect_stamp_invitation(self, inviter, state):
-        """Who invited these contacts and when, their new login state, and
-        the default access level of those that have none: a few writes for
-        the whole set."""
-        if not self:
-            return
-        now = fields.Datetime.now()
-        self.filtered(lambda c: not c.connect_first_invited).write({"connect_first_invited": now})
-        for company, contacts in (
-            self.filtered(lambda c: not c.connect_access_level_id)
-            .grouped(lambda c: c._connect_company())
-            .items()
-        ):
-            level = self.env["customer_connect.access.level"]._default_for_company(company)
-            contacts.write({"connect_access_level_id": level.id})
-        self.write(
-            {
-                "connect_last_invited": now,
-                "connect_invited_by_id": inviter.id,
-                "connect_login_state": state,
-            }
-        )
-
-    def _connect_mark_invited(self, inviter):
-        """These contacts are invited, each with a fresh signup nonce: the
-        link of an earlier invitation stops working."""
-        if not self:
-            return
-        self._connect_stamp_invitation(inviter, "invited")
-        # one UPDATE for every contact's own nonce (the ORM would write them
-        # one record at a time); signup_type has no stored dependant
-        self.flush_recordset(["signup_type"])
-        self.env.cr.execute(
-            """
-            UPDATE res_partner p
-               SET signup_type = v.nonce
-              FROM unnest(%s::int[], %s::varchar[]) AS v(id, nonce)
-             WHERE p.id = v.id
-            """,
-            [self.ids, ["connect-" + secrets.token_hex(8) for _id in self.ids]],
-        )
-        self.invalidate_recordset(["signup_type", "connect_signup_url"])
-
-    def _connect_share_login(self, user, inviter):
-        """This contact's e-mail already signs in for the same customer at
-        another dealer company: add this company to that login."""
-        self.ensure_one()
-        company = self._connect_company()
-        user.write({"company_ids": [fields.Command.link(company.id)]})
-        self._connect_stamp_invitation(inviter, "active" if user.active else "inactive")
-        self.write(
-            {
-                "connect_user_id": user.id,
-                "connect_activated_on": fields.Datetime.now(),
-                "connect_email_confirmed": user.partner_id.connect_email_confirmed,
-            }
-        )
-        self.env["customer_connect.mail.log"]._send(
-            "customer_connect.mail_template_connect_company_added", self, "company_added"
-        )
-        return (
-            "company_added",
-            _(
-                "%(email)s already had a login; %(company)s was added to it.",
-                email=user.login,
-                company=company.name,
-            ),
-        )
-
-    @api.depends("signup_type")
-    def _compute_connect_signup_url(self):
-        for partner in self:
-            # signup_type is admin-only; this field itself is admin-only too
-            signup_type = partner.sudo().signup_type or ""
-            if not signup_type:
-                partner.connect_signup_url = False
-                continue
-            forced = "reset" if signup_type == "reset" else "signup"
-            redirect = "/odoo" if partner.user_ids and not partner.user_ids[0].share else "/my"
-            partner.connect_signup_url = (
-                partner.sudo()
-                .with_context(signup_force_type_in_url=forced)
-                ._get_signup_url_for_action(url=redirect)[partner.id]
-            )
-
-    def _generate_signup_token(self, expiration=None):
-        if not expiration and (self.signup_type or "").startswith("connect-"):
-            hours = (
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("customer_connect.invitation_validity_hours", "72")
-            )
-            # Settings refuse less than an hour; a parameter edited by hand may not
-            expiration = max(1, int(hours)) if str(hours).strip().isdigit() else 72
-        return super()._generate_signup_token(expiration=expiration)
+    @api.model
+    def _get_partner_from_token(self, token):
+        payload = verify_hash_signed(self.sudo().env, "signup", token)
+        if payload and len(payload) == 4:
+            # a Customer Connect invitation link (see customer_connect.invitation)
+            return self.env["customer_connect.invitation"]._partner_from_token(token)
+        partner = super()._get_partner_from_token(token)
+        if partner and partner.sudo().connect_login_state == "invited" and not partner.user_ids:
+            # an invited contact opens its account with its latest
+            # invitation's link only, not with a token made another way
+            return None
+        return partner
 
     def action_connect_invite(self):
         """Open the Invite dialog of this customer account."""
         self.ensure_one()
-        self._connect_check_staff()
+        self._connect_check_staff_access()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Invite to Customer Connect"),
+            "name": self.env._("Invite to Customer Connect"),
             "res_model": "customer_connect.invite.wizard",
             "view_mode": "form",
             "target": "new",
@@ -514,8 +296,7 @@ class ResPartner(models.Model):
 
     def action_connect_invite_bulk(self):
         """Invite many customer accounts in the background (server action)."""
-        self._connect_check_staff()
-        batch = self.env["customer_connect.invite.batch"]._create_for(self.commercial_partner_id)
+        batch = self.env["customer_connect.invite.batch"]._create_for(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": "customer_connect.invite.batch",
@@ -525,7 +306,7 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Activation, inactivation
+    # Portal state: activation, inactivation
     # ------------------------------------------------------------------
     def _connect_logins(self):
         """The contacts (logins) this record stands for: itself for a contact,
@@ -540,102 +321,98 @@ class ResPartner(models.Model):
         Account", or made by Odoo's own portal wizard)."""
         # called while the login is created (by signup, as the public user):
         # the portal state fields are protected, see PROTECTED_FIELDS
-        for partner in self.sudo().with_context(connect_new_login=True):
-            user = users.filtered(lambda u, p=partner: u.partner_id == p)[:1]
-            company = partner._connect_company()
+        for partner_sudo in self.sudo().with_context(connect_new_login=True):
+            user = users.filtered(lambda u, p=partner_sudo: u.partner_id == p)[:1]
+            company = partner_sudo._connect_company()
             if company not in user.company_ids:
                 # the login must reach the dealer company its customer belongs to
                 user.sudo().write(
                     {"company_ids": [fields.Command.link(company.id)], "company_id": company.id}
                 )
             vals = {"connect_user_id": user.id}
-            if partner.connect_login_state == "not_invited":
+            if partner_sudo.connect_login_state == "not_invited":
                 vals["connect_login_state"] = "invited"
-            if not partner.connect_access_level_id:
-                vals["connect_access_level_id"] = partner._connect_default_access_level().id
-            partner.write(vals)
+            if not partner_sudo.connect_access_level_id:
+                vals["connect_access_level_id"] = partner_sudo._connect_default_access_level().id
+            partner_sudo.write(vals)
 
     def _connect_on_login(self, when):
         """Called on each log-in of the login these contacts use."""
         # the user logging in writes its own protected portal state
-        for partner in self.sudo():
+        for partner_sudo in self.sudo():
             vals = {"connect_last_login": when}
-            if partner.connect_login_state in ("invited", "not_invited"):
+            if partner_sudo.connect_login_state in ("invited", "not_invited"):
                 vals.update(connect_login_state="active", connect_activated_on=when)
-            partner.write(vals)
+            partner_sudo.write(vals)
 
-    def action_connect_inactivate(self):
+    def _connect_inactivate(self):
         """Stop the portal access of these contacts (or of every contact of
         these customers) without touching the customers, their invoices or
-        their history: the login is archived, which also ends its sessions."""
-        self._connect_check_staff()
+        their history: the login is archived, which also ends its sessions,
+        and a pending invitation's link dies."""
+        self._connect_check_staff_access()
         logins = self._connect_logins().filtered(
             lambda p: p.connect_login_state in ("invited", "active")
         )
         # archiving users and writing protected fields; checked above
-        for contact in logins.sudo():
-            user = contact.connect_user_id
-            if user and user.partner_id == contact:
+        for contact_sudo in logins.sudo():
+            user = contact_sudo.connect_user_id
+            if user and user.partner_id == contact_sudo:
                 user.active = False
             elif user:
                 # the login belongs to another dealer company's contact: only
                 # this company's access goes
-                company = contact._connect_company()
+                company = contact_sudo._connect_company()
                 if company in user.company_ids and len(user.company_ids) > 1:
                     user.write({"company_ids": [fields.Command.unlink(company.id)]})
-            contact.write({"connect_login_state": "inactive", "signup_type": False})
-        return True
+            contact_sudo.write({"connect_login_state": "inactive", "signup_type": False})
+        # record rules read the logins' contacts, cached per user
+        self.env.registry.clear_cache()
 
-    def action_connect_reactivate(self):
-        """Give back the portal access taken by action_connect_inactivate."""
-        self._connect_check_staff()
-        for contact in (
+    def _connect_reactivate(self):
+        """Give back the portal access taken by _connect_inactivate."""
+        self._connect_check_staff_access()
+        for contact_sudo in (
             # un-archiving users and writing protected fields; checked above
             self._connect_logins().sudo().filtered(lambda p: p.connect_login_state == "inactive")
         ):
-            user = contact.connect_user_id.with_context(active_test=False)
-            if user and user.partner_id == contact:
+            user = contact_sudo.connect_user_id.with_context(active_test=False)
+            if user and user.partner_id == contact_sudo:
                 user.active = True
             elif user:
-                user.write({"company_ids": [fields.Command.link(contact._connect_company().id)]})
-            contact.write(
-                {"connect_login_state": "active" if contact.connect_activated_on else "invited"}
+                user.write(
+                    {"company_ids": [fields.Command.link(contact_sudo._connect_company().id)]}
+                )
+            contact_sudo.write(
+                {
+                    "connect_login_state": "active"
+                    if contact_sudo.connect_activated_on
+                    else "invited"
+                }
             )
+        self.env.registry.clear_cache()
+
+    def action_connect_inactivate(self):
+        """Inactivate portal access (button)."""
+        self._connect_inactivate()
+        return True
+
+    def action_connect_reactivate(self):
+        """Re-activate portal access (button)."""
+        self._connect_reactivate()
         return True
 
     # ------------------------------------------------------------------
     # E-mails from the contact card
     # ------------------------------------------------------------------
     def action_connect_send_welcome(self):
-        """Send (again) the welcome e-mail: an invitation link when the contact
-        has not activated yet, the portal address and login otherwise."""
-        self._connect_check_staff()
-        for contact in self:
-            if contact.connect_login_state in ("not_invited", "invited"):
-                contact._connect_invite()
-            else:
-                self.env["customer_connect.mail.log"]._send(
-                    "customer_connect.mail_template_connect_welcome", contact, "welcome"
-                )
+        """Send (again) the welcome e-mail."""
+        self.env["customer_connect.invitation"]._send_welcome(self)
         return True
 
     def action_connect_send_password_reset(self):
         """Send a password reset link to the login of these contacts."""
-        self._connect_check_staff()
-        # signup tokens are admin-only; checked above
-        for contact in self.sudo():
-            user = contact.connect_user_id
-            if not user or not user.active:
-                raise UserError(
-                    _("%(name)s has no active login to reset.", name=contact.display_name)
-                )
-            user.partner_id.signup_prepare(signup_type="reset")
-            self.env["customer_connect.mail.log"]._send(
-                "customer_connect.mail_template_connect_password_reset",
-                user.partner_id,
-                "password_reset",
-                log_partner=contact,
-            )
+        self.env["customer_connect.invitation"]._send_password_reset(self)
         return True
 
     def _connect_summary_recipients(self):
@@ -663,14 +440,17 @@ class ResPartner(models.Model):
     def action_connect_send_account_summary(self):
         """Send the account summary (open invoices, what is due, how old) to
         the billing contacts of these customers."""
-        self._connect_check_staff()
+        self._connect_check_staff_access()
         for account in self.commercial_partner_id:
             recipients = account._connect_summary_recipients()
             if not recipients:
                 raise UserError(
-                    _("%(name)s has no billing contact with an e-mail.", name=account.display_name)
+                    self.env._(
+                        "%(name)s has no billing contact with an e-mail.",
+                        name=account.display_name,
+                    )
                 )
-            self.env["customer_connect.mail.log"]._send(
+            self.env["customer_connect.mail.sender"]._send(
                 "customer_connect.mail_template_connect_account_summary",
                 recipients,
                 "account_summary",
@@ -679,7 +459,7 @@ class ResPartner(models.Model):
 
     def action_connect_view_email_history(self):
         """E-mail history of this contact, or of every contact of this customer."""
-        self._connect_check_staff()
+        self._connect_check_staff_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_connect.action_connect_mail_log"
         )

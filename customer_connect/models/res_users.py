@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 PROFILE_FIELDS = [
     "title",
@@ -17,6 +17,12 @@ PROFILE_FIELDS = [
     "connect_pref_email",
     "connect_pref_post",
 ]
+
+
+# Two administrators inviting at once must not both take the last seat: the
+# count is taken under this transaction-level advisory lock (a row lock on the
+# group would also block Odoo's own writes to the group).
+STAFF_SEATS_LOCK = 0x43435354  # "CCST"
 
 
 class ResUsers(models.Model):
@@ -61,15 +67,52 @@ class ResUsers(models.Model):
         for record in self:
             record.connect_staff_state = "active" if record.login_date else "pending"
 
-    def _connect_grants(self, capability):
-        """Whether this user may use ``capability`` (a name of the access
-        level's CAPABILITY_FIELDS) in the portal. Dealer staff are not
-        limited by access levels; a portal contact has its level's rights,
-        and one that Customer Connect never configured keeps Odoo's."""
+    # ------------------------------------------------------------------
+    # Portal areas: the one place each area's capability is decided
+    # ------------------------------------------------------------------
+    def _connect_levels_by_company(self):
+        """{dealer company: access level} of this portal login: the level of
+        its own contact, and of each contact of another dealer company that
+        shares the login (each company's level applies in that company)."""
+        self.ensure_one()
+        # a login may stand for contacts of companies it cannot read
+        contacts = self.partner_id.sudo() | self.env["res.partner"].sudo().search(
+            [("connect_user_id", "=", self.id)]
+        )
+        return {contact._connect_company(): contact.connect_access_level_id for contact in contacts}
+
+    def _connect_denied_company_ids(self, area):
+        """Ids of the dealer companies in which this user's access level does
+        not open the portal area ``area``; what the areas' record rules read
+        (every JSON-RPC read goes through them). Dealer staff and portal
+        logins that Customer Connect never configured are denied nothing."""
+        self.ensure_one()
+        if not self._is_portal():
+            return []
+        return [
+            company.id
+            for company, level in self._connect_levels_by_company().items()
+            if not level._grants(area)
+        ]
+
+    def _connect_grants(self, area):
+        """Whether this user may open the portal area ``area`` (a key of
+        customer_connect.access.level._portal_areas()) in at least one of
+        its companies; the record rules then keep each record to the
+        companies whose level grants it."""
         self.ensure_one()
         if not self._is_portal():
             return True
-        return self.partner_id.connect_access_level_id.grants(capability)
+        levels = self._connect_levels_by_company().values()
+        return any(level._grants(area) for level in levels)
+
+    def _connect_require(self, area):
+        """Refuse (403 on a route, an error over RPC) when this user may not
+        open the portal area ``area``. Every route of an area calls it."""
+        if not self._connect_grants(area):
+            raise AccessError(
+                self.env._("Your access level does not include this part of the portal.")
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -122,29 +165,35 @@ class ResUsers(models.Model):
     def _connect_invite_staff(self, email, name=None, role="user"):
         """Invite a colleague to Customer Connect by e-mail: a Customer
         Connect administrator only, within the seat limit. The new user gets
-        Odoo's own set-your-password invitation."""
+        a set-your-password invitation."""
+        _ = self.env._
         if not self.env.user.has_group("customer_connect.group_connect_admin"):
             raise AccessError(
                 _("Only Customer Connect administrators can invite dealership users.")
             )
+        group_user = self.env.ref("customer_connect.group_connect_user")
         limit = self._connect_staff_seat_limit()
-        if limit and self._connect_staff_count() >= limit:
-            raise AccessError(
-                _(
-                    "All %(limit)s dealership user seats are taken. To add more users, "
-                    "please contact your account manager.",
-                    limit=limit,
+        if limit:
+            # two administrators inviting at once: the second waits for the
+            # first to commit, then counts the seats again
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [STAFF_SEATS_LOCK])
+            if self._connect_staff_count() >= limit:
+                raise UserError(
+                    _(
+                        "All %(limit)s dealership user seats are taken. To add more users, "
+                        "please contact your account manager.",
+                        limit=limit,
+                    )
                 )
-            )
         group = self.env.ref(
             "customer_connect.group_connect_admin"
             if role == "admin"
-            else "customer_connect.group_connect_user"
+            else group_user.get_external_id()[group_user.id]
         )
         # a login is unique database-wide, archived ones included
         existing = self.sudo().with_context(active_test=False).search([("login", "=ilike", email)])
         if existing:
-            raise AccessError(_("%(email)s already has a login.", email=email))
+            raise UserError(_("%(email)s already has a login.", email=email))
         # creating users needs Settings rights a Customer Connect administrator
         # does not have; the checks above are the ones that matter here
         user = (
@@ -162,28 +211,91 @@ class ResUsers(models.Model):
             )
         )
         user.partner_id.signup_prepare(signup_type="signup")
-        self.env["customer_connect.mail.log"]._send(
+        self.env["customer_connect.mail.sender"]._send(
             "customer_connect.mail_template_connect_staff_invitation",
             user.partner_id,
             "staff_invitation",
+            links={
+                user.partner_id.id: user.partner_id._get_signup_url_for_action(url="/odoo")[
+                    user.partner_id.id
+                ]
+            },
         )
         return user
 
+    def _connect_removable_groups(self):
+        """The groups a dealership user removable by Customer Connect staff
+        may hold: the Customer Connect roles, what they imply, and what every
+        employee has. Anyone with more has powers that Settings manages."""
+        roles = (
+            self.env["res.groups"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "category_id",
+                        "=",
+                        self.env.ref("customer_connect.module_category_customer_connect").id,
+                    )
+                ]
+            )
+        )
+        employee = self.env.ref("base.group_user")
+        # technical switches (several companies, currencies, units...) that
+        # Odoo hands out by itself are no power over anything
+        switches = (
+            self.env["res.groups"]
+            .sudo()
+            .search([("category_id", "=", self.env.ref("base.module_category_hidden").id)])
+        )
+        admin_powers = self.env.ref("base.group_system") | self.env.ref("base.group_erp_manager")
+        return (
+            roles | roles.trans_implied_ids | employee | employee.trans_implied_ids | switches
+        ) - admin_powers
+
     def action_connect_remove_staff(self):
-        """Remove dealership users: any Customer Connect user may do it. The
-        login is archived, its history stays."""
+        """Remove dealership users: any Customer Connect user may do it, for
+        colleagues of their own companies whose only powers are Customer
+        Connect roles. The login is archived, its history stays, and a
+        pending invitation's link dies."""
+        _ = self.env._
         if not self.env.user.has_group("customer_connect.group_connect_user"):
             raise AccessError(_("Only Customer Connect users can remove dealership users."))
         group = self.env.ref("customer_connect.group_connect_user")
-        if self.filtered(lambda u: u.share or group not in u.groups_id):
-            raise AccessError(_("Only dealership users can be removed here."))
-        if self.env.user in self:
-            raise AccessError(_("You cannot remove yourself."))
         admin = self.env.ref("customer_connect.group_connect_admin")
-        if admin not in self.env.user.groups_id and self.filtered(lambda u: admin in u.groups_id):
-            raise AccessError(
-                _("Only Customer Connect administrators can remove an administrator.")
-            )
-        # archiving users needs Settings rights; checked above
-        self.sudo().active = False
+        removable_groups = self._connect_removable_groups()
+        caller = self.env.user
+        for user_sudo in self.sudo().with_context(active_test=False):
+            if user_sudo.share or group not in user_sudo.groups_id:
+                raise AccessError(_("Only dealership users can be removed here."))
+            if user_sudo == caller:
+                raise UserError(_("You cannot remove yourself."))
+            if user_sudo.company_ids - caller.company_ids:
+                raise AccessError(
+                    _(
+                        "%(name)s also works for companies you do not; remove them in Settings.",
+                        name=user_sudo.name,
+                    )
+                )
+            if (
+                user_sudo.id == SUPERUSER_ID
+                or user_sudo == self.env.ref("base.user_admin", raise_if_not_found=False)
+                or user_sudo.has_group("base.group_system")
+                or user_sudo.has_group("base.group_erp_manager")
+                or user_sudo.groups_id - removable_groups
+            ):
+                raise AccessError(
+                    _(
+                        "%(name)s has rights beyond Customer Connect; remove them in Settings.",
+                        name=user_sudo.name,
+                    )
+                )
+            if admin in user_sudo.groups_id and admin not in caller.groups_id:
+                raise AccessError(
+                    _("Only Customer Connect administrators can remove an administrator.")
+                )
+        # archiving users needs Settings rights; checked above, user by user
+        removed = self.sudo()
+        removed.partner_id.signup_cancel()
+        removed.active = False
         return True

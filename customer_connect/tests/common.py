@@ -77,11 +77,17 @@ class ConnectCase(AccountTestInvoicingCommon):
 
     PORTAL_PASSWORD = "Greenacres-2026"
 
+    @classmethod
+    def _level(cls, code, company=None):
+        """The shipped level ``code`` (full, accounts_payable, status_only,
+        payments_only) of ``company`` (the test's dealer company)."""
+        return cls.env["customer_connect.access.level"]._level_by_code(code, company or cls.company)
+
     def _set_level(self, contact, level):
-        """Give ``contact`` the access level ``level`` (a record or an XML id),
-        as dealer staff do."""
+        """Give ``contact`` the access level ``level`` (a record or the code of
+        a shipped level of the contact's company), as dealer staff do."""
         if isinstance(level, str):
-            level = self.env.ref(level)
+            level = self._level(level, contact._connect_company())
         contact.with_user(self.staff).connect_access_level_id = level
 
     @classmethod
@@ -94,6 +100,15 @@ class ConnectCase(AccountTestInvoicingCommon):
         assert match, "no invitation link in the queued e-mail"
         from urllib.parse import unquote
 
+        return unquote(match.group(1))
+
+    @classmethod
+    def _token_in(cls, log):
+        """The signup or reset token of the link in the e-mail of ``log``."""
+        from urllib.parse import unquote
+
+        match = TOKEN_RE.search(str(log.mail_id.body_html))
+        assert match, "no signup link in the queued e-mail"
         return unquote(match.group(1))
 
     @classmethod

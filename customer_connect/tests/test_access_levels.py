@@ -1,8 +1,6 @@
-from psycopg2.errors import ForeignKeyViolation
-
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import ConnectCase
 
@@ -19,20 +17,25 @@ class TestAccessLevels(ConnectCase):
         cls.golf_invoice = cls.init_invoice(
             "out_invoice", partner=cls.golf, amounts=[90], post=True
         )
-        cls.status_only = cls.env.ref("customer_connect.access_level_status_only")
-        cls.full = cls.env.ref("customer_connect.access_level_full")
+        cls.status_only = cls._level("status_only")
+        cls.full = cls._level("full")
 
     def _set_level(self, level):
         self.farm_billing.with_user(self.staff).connect_access_level_id = level
 
     def test_default_levels_shipped(self):
-        names = self.env["customer_connect.access.level"].search([]).mapped("name")
+        names = (
+            self.env["customer_connect.access.level"]
+            .search([("company_id", "=", self.company.id)])
+            .mapped("name")
+        )
         for name in ("Full access", "Accounts payable", "Status only", "Payments only"):
             self.assertIn(name, names)
-        self.assertTrue(self.status_only.grants("can_see_equipment"))
-        self.assertFalse(self.status_only.grants("can_see_invoices"))
+        self.assertTrue(self.status_only._grants("equipment"))
+        self.assertFalse(self.status_only._grants("activity"))
         self.assertTrue(
-            self.env["customer_connect.access.level"].grants("can_pay"), "no level: Odoo's rights"
+            self.env["customer_connect.access.level"]._grants("activity"),
+            "no level: Odoo's rights",
         )
 
     def test_record_rules_follow_the_level(self):
@@ -62,20 +65,66 @@ class TestAccessLevels(ConnectCase):
     def test_level_in_use_cannot_be_deleted(self):
         """Deleting a level would give its contacts Odoo's full portal rights."""
         self._set_level(self.status_only)
-        with self.assertRaises(ForeignKeyViolation), mute_logger("odoo.sql_db"):
+        with self.assertRaisesRegex(UserError, "given to contacts"):
             self.status_only.with_user(self.staff_admin).unlink()
         self.assertEqual(self.farm_billing.connect_access_level_id, self.status_only)
 
     def test_default_level_honours_company(self):
         Level = self.env["customer_connect.access.level"]
         south = self.env["res.company"].create({"name": "Southfield Machinery"})
-        south_level = Level.create({"name": "South default", "company_id": south.id, "sequence": 0})
         north_only = Level.create(
             {"name": "North only", "company_id": self.company.id, "sequence": 1}
         )
-        self.env["ir.config_parameter"].sudo().set_param(
-            "customer_connect.default_access_level_id", north_only.id
-        )
+        self.company.connect_default_access_level_id = north_only
         self.assertEqual(Level._default_for_company(self.company), north_only)
-        # the chosen level is not offered in the south: the south's first one
-        self.assertEqual(Level._default_for_company(south), south_level)
+        # the south has its own levels and its own default: Full access
+        self.assertEqual(Level._default_for_company(south), self._level("full", south))
+        self.assertNotEqual(self._level("full", south), self._level("full"))
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLevelsPerCompany(ConnectCase):
+    """Each dealer company has its own levels: one dealer's administrator
+    cannot change what another dealer's contacts see."""
+
+    def test_new_company_gets_its_own_levels(self):
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        Level = self.env["customer_connect.access.level"]
+        codes = set(Level.search([("company_id", "=", south.id)]).mapped("code"))
+        self.assertEqual(codes, {"full", "accounts_payable", "status_only", "payments_only"})
+        self.assertFalse(Level.search([("company_id", "=", False)]), "no shared level")
+
+    def test_other_company_admin_cannot_touch_our_levels(self):
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        south_admin = new_test_user(
+            self.env,
+            "south_admin",
+            groups="customer_connect.group_connect_admin",
+            company_id=south.id,
+            company_ids=[Command.set(south.ids)],
+        )
+        ours = self._level("status_only")
+        with self.assertRaises(AccessError):
+            ours.with_user(south_admin).write({"can_see_invoices": True})
+        with self.assertRaises(AccessError):
+            ours.with_user(south_admin).read(["name"])
+        self.assertFalse(ours.can_see_invoices)
+        # their own, they may
+        self._level("status_only", south).with_user(south_admin).write({"can_see_invoices": True})
+
+    def test_contact_gets_a_level_of_its_own_company(self):
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        with self.assertRaisesRegex(ValidationError, "that company's access levels"):
+            self.farm_billing.with_user(self.staff).connect_access_level_id = self._level(
+                "full", south
+            )
+
+    def test_default_key_cannot_skip_the_staff_check(self):
+        clerk = new_test_user(
+            self.env, "clerk", groups="base.group_user,base.group_partner_manager"
+        )
+        Partner = self.env["res.partner"].with_user(clerk)
+        with self.assertRaises(AccessError):
+            Partner.with_context(default_connect_access_level_id=self._level("full").id).create(
+                {"name": "Sneaky", "parent_id": self.golf.id}
+            )

@@ -1,6 +1,9 @@
-from odoo import Command
+from contextlib import closing
+
+from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.modules.neutralize import get_neutralization_queries
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import ConnectCase
 
@@ -20,9 +23,7 @@ class TestBulkInvitation(ConnectCase):
             triggers_before + 1,
             "the cron job is woken up",
         )
-        self.env["customer_connect.invite.batch"].with_context(
-            connect_no_commit=True
-        )._cron_process()
+        self.env["customer_connect.invite.batch"]._cron_process()
         lines = {line.partner_id: line for line in batch.line_ids}
         self.assertEqual(lines[self.farm].result, "invited")
         self.assertEqual(lines[self.farm].contact_id, self.farm_billing, "billing contact first")
@@ -44,9 +45,7 @@ class TestBulkInvitation(ConnectCase):
             .with_user(self.staff)
             ._create_for(self.golf | self.farm)
         )
-        self.env["customer_connect.invite.batch"].with_context(
-            connect_no_commit=True
-        )._cron_process()
+        self.env["customer_connect.invite.batch"]._cron_process()
         lines = {line.partner_id: line for line in batch.line_ids}
         self.assertEqual(lines[self.golf].result, "refused")
         self.assertIn("Greenacres Farm", lines[self.golf].message)
@@ -57,9 +56,7 @@ class TestBulkInvitation(ConnectCase):
         batch = (
             self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(self.farm)
         )
-        self.env["customer_connect.invite.batch"].with_context(
-            connect_no_commit=True
-        )._cron_process()
+        self.env["customer_connect.invite.batch"]._cron_process()
         self.assertEqual(batch.line_ids.result, "invited")
         log = self.farm_billing.connect_mail_log_ids
         self.assertEqual(log.author_id, self.staff)
@@ -72,9 +69,7 @@ class TestBulkInvitation(ConnectCase):
         self.staff.groups_id = [
             Command.unlink(self.env.ref("customer_connect.group_connect_user").id)
         ]
-        self.env["customer_connect.invite.batch"].with_context(
-            connect_no_commit=True
-        )._cron_process()
+        self.env["customer_connect.invite.batch"]._cron_process()
         line = batch.sudo().line_ids
         self.assertEqual(line.result, "refused")
         self.assertIn("Only Customer Connect users", line.message)
@@ -93,3 +88,97 @@ class TestBulkInvitation(ConnectCase):
             batch.line_ids.with_user(self.staff).write({"result": "invited"})
         with self.assertRaises(AccessError):
             batch.with_user(self.staff).write({"state": "done"})
+
+    def test_batch_of_removed_staff_does_not_run(self):
+        colleague = new_test_user(
+            self.env,
+            "colleague",
+            groups="customer_connect.group_connect_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        batch = (
+            self.env["customer_connect.invite.batch"].with_user(colleague)._create_for(self.farm)
+        )
+        colleague.with_user(self.staff).action_connect_remove_staff()
+        self.env["customer_connect.invite.batch"]._cron_process()
+        line = batch.sudo().line_ids
+        self.assertEqual(line.result, "refused")
+        self.assertIn("no longer a dealership user", line.message)
+        self.assertEqual(self.farm_billing.connect_login_state, "not_invited")
+        self.assertFalse(self.farm_billing.connect_mail_log_ids)
+
+    def test_one_chunk_per_run_and_progress(self):
+        batch = (
+            self.env["customer_connect.invite.batch"]
+            .with_user(self.staff)
+            ._create_for(self.farm | self.golf | self.barlow)
+        )
+        self.env["customer_connect.invite.batch"]._cron_process(chunk=2)
+        self.assertEqual(batch.count_pending, 1, "one chunk, then Odoo's cron calls again")
+        self.assertEqual(batch.state, "queued")
+        self.env["customer_connect.invite.batch"]._cron_process(chunk=2)
+        self.assertEqual(batch.count_pending, 0)
+        self.assertEqual(batch.state, "done")
+
+    def test_neutralized_copy_sends_nothing(self):
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        batch = (
+            self.env["customer_connect.invite.batch"].with_user(self.staff)._create_for(self.golf)
+        )
+        log = self.farm_billing.connect_mail_log_ids
+        self.assertEqual(log.mail_id.state, "outgoing")
+        self.env.flush_all()
+        for query in get_neutralization_queries(["customer_connect"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertEqual(log.mail_id.state, "cancel")
+        self.assertEqual(log.state, "failed")
+        self.assertEqual(batch.state, "cancelled")
+        self.env["customer_connect.invite.batch"]._cron_process()
+        self.assertEqual(batch.line_ids.result, "refused")
+        self.assertFalse(self.golf_keeper.connect_mail_log_ids, "the batch did not run")
+
+
+@tagged("post_install", "-at_install")
+class TestTwoWorkers(TransactionCase):
+    """Two cron workers at once never take the same customers: the lines a
+    worker holds are skipped by the other. Real connections on committed
+    rows, cleaned up after."""
+
+    def test_two_workers_claim_disjoint_lines(self):
+        dbname = self.env.cr.dbname
+        with closing(sql_db.db_connect(dbname).cursor()) as setup:
+            setup.execute(
+                "INSERT INTO customer_connect_invite_batch (name, company_id, state)"
+                " VALUES ('two workers', %s, 'queued') RETURNING id",
+                [self.env.ref("base.main_company").id],
+            )
+            batch_id = setup.fetchone()[0]
+            setup.execute(
+                "INSERT INTO customer_connect_invite_batch_line (batch_id, partner_id, result)"
+                " SELECT %s, %s, 'pending' FROM generate_series(1, 4) RETURNING id",
+                [batch_id, self.env.ref("base.partner_admin").id],
+            )
+            line_ids = sorted(row[0] for row in setup.fetchall())
+            setup.commit()
+        try:
+            with (
+                closing(sql_db.db_connect(dbname).cursor()) as cr1,
+                closing(sql_db.db_connect(dbname).cursor()) as cr2,
+            ):
+                Line1 = api.Environment(cr1, SUPERUSER_ID, {})["customer_connect.invite.batch.line"]
+                Line2 = api.Environment(cr2, SUPERUSER_ID, {})["customer_connect.invite.batch.line"]
+                first = Line1._claim_pending(3)
+                second = Line2._claim_pending(3)
+                self.assertEqual(len(first), 3)
+                self.assertFalse(set(first.ids) & set(second.ids), "no line twice")
+                self.assertEqual(sorted(first.ids + second.ids), line_ids)
+                cr1.rollback()
+                cr2.rollback()
+        finally:
+            with closing(sql_db.db_connect(dbname).cursor()) as cleanup:
+                cleanup.execute(
+                    "DELETE FROM customer_connect_invite_batch WHERE id = %s", [batch_id]
+                )
+                cleanup.commit()

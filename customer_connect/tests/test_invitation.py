@@ -33,9 +33,7 @@ class TestInvitation(ConnectCase):
         self.assertTrue(contact.connect_first_invited)
         self.assertEqual(self.farm.connect_state, "invited")
         self.assertEqual(self.farm.connect_login_email, contact.email)
-        self.assertEqual(
-            contact.connect_access_level_id, self.env.ref("customer_connect.access_level_full")
-        )
+        self.assertEqual(contact.connect_access_level_id, self._level("full"))
         log = contact.connect_mail_log_ids
         self.assertEqual(
             (log.kind, log.state, log.recipient),
@@ -190,7 +188,7 @@ class TestInvitation(ConnectCase):
         user = self._activate(self.farm_billing)
         partner = self.farm_billing.with_user(user)
         for vals in (
-            {"connect_access_level_id": self.env.ref("customer_connect.access_level_full").id},
+            {"connect_access_level_id": self._level("full").id},
             {"connect_login_state": "active"},
         ):
             with self.assertRaises(AccessError):
@@ -238,7 +236,7 @@ class TestInvitation(ConnectCase):
         password: never sent."""
         colleague = new_test_user(self.env, "colleague", groups="base.group_user")
         colleague.partner_id.write({"parent_id": self.golf.id, "email": "colleague@dealer.example"})
-        with self.assertRaisesRegex(UserError, "is a dealership user"):
+        with self.assertRaisesRegex(UserError, "was a dealership user"):
             colleague.partner_id.with_user(self.staff)._connect_invite()
         self.assertFalse(colleague.partner_id.sudo().signup_type)
 

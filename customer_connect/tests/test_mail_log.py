@@ -114,7 +114,13 @@ class TestMailLog(ConnectCase):
         with freeze_time("2026-11-23 10:00:00"):
             self.farm_billing.with_user(self.staff)._connect_invite()
             ours = self.farm_billing.connect_mail_log_ids.mail_id
-            odoo = template.sudo().send_mail_batch(self.farm_billing.ids)
+            # the same link handed to Odoo's rendering as ours got it
+            links = self.env["customer_connect.invitation"]._signup_links(self.farm_billing)
+            odoo = (
+                template.sudo()
+                .with_context(connect_links=links)
+                .send_mail_batch(self.farm_billing.ids)
+            )
         for field in ("subject", "email_from", "reply_to", "body_html", "model", "res_id"):
             self.assertEqual(ours[field], odoo[field], field)
         self.assertIn(self.company.name, ours.body_html, "in the company's e-mail layout")

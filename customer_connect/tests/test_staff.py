@@ -1,6 +1,13 @@
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from contextlib import closing
 
+from psycopg2.errors import LockNotAvailable
+
+from odoo import Command, sql_db
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from ..models.res_users import STAFF_SEATS_LOCK
 from .common import ConnectCase
 
 
@@ -28,7 +35,7 @@ class TestDealershipUsers(ConnectCase):
         used = self.env["res.users"]._connect_staff_count()
         self.env["ir.config_parameter"].sudo().set_param("customer_connect.staff_seat_limit", used)
         Wizard = self.env["customer_connect.staff.invite.wizard"].with_user(self.staff_admin)
-        with self.assertRaisesRegex(AccessError, "account manager"):
+        with self.assertRaisesRegex(UserError, "account manager"):
             Wizard.create({"email": "one.too.many@northfield.example"}).action_invite()
         self.env["ir.config_parameter"].sudo().set_param(
             "customer_connect.staff_seat_limit", used + 1
@@ -48,7 +55,7 @@ class TestDealershipUsers(ConnectCase):
         with self.assertRaisesRegex(AccessError, "administrator"):
             self.staff_admin.with_user(self.staff).action_connect_remove_staff()
         self.staff_admin.with_user(self.staff_admin).read(["name"])
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "yourself"):
             self.staff.with_user(self.staff).action_connect_remove_staff()
         portal = self._activate(self.farm_billing)
         with self.assertRaises(AccessError):
@@ -80,3 +87,80 @@ class TestDealershipUsers(ConnectCase):
         self.assertEqual(values["connect_alt_phone"], "+44 7700 900123")
         self.assertTrue(values["connect_pref_sms"])
         self.assertEqual(self.staff.partner_id.city, "Inverurie")
+
+
+@tagged("post_install", "-at_install")
+class TestStaffRemovalScope(ConnectCase):
+    """Customer Connect staff remove colleagues whose only powers are
+    Customer Connect roles, in their own companies; nobody else."""
+
+    def _colleague(self, login, groups="customer_connect.group_connect_user", **kw):
+        return new_test_user(
+            self.env,
+            login,
+            groups=groups,
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+            **kw,
+        )
+
+    def test_never_the_administrator_or_settings_users(self):
+        admin = self.env.ref("base.user_admin")
+        settings = self._colleague(
+            "settings_admin", groups="customer_connect.group_connect_user,base.group_system"
+        )
+        billing = self._colleague(
+            "billing", groups="customer_connect.group_connect_user,account.group_account_invoice"
+        )
+        root = self.env.ref("base.user_root").with_context(active_test=False)
+        root.groups_id = [Command.link(self.env.ref("customer_connect.group_connect_user").id)]
+        for user in (admin, root, settings, billing):
+            active = user.active
+            with self.assertRaises(AccessError, msg=user.login):
+                user.with_user(self.staff_admin).action_connect_remove_staff()
+            self.assertEqual(user.active, active, user.login)
+
+    def test_not_staff_of_another_company(self):
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        south_staff = new_test_user(
+            self.env,
+            "south_staff",
+            groups="customer_connect.group_connect_user",
+            company_id=south.id,
+            company_ids=[Command.set((south | self.company).ids)],
+        )
+        with self.assertRaisesRegex(AccessError, "companies you do not"):
+            south_staff.with_user(self.staff_admin).action_connect_remove_staff()
+        self.assertTrue(south_staff.active)
+
+    def test_removed_pending_colleague_link_dies(self):
+        Wizard = self.env["customer_connect.staff.invite.wizard"].with_user(self.staff_admin)
+        Wizard.create({"email": "newbie@northfield.example"}).action_invite()
+        user = self.env["res.users"].search([("login", "=", "newbie@northfield.example")])
+        token = self._token_in(
+            self.env["customer_connect.mail.log"].search([("partner_id", "=", user.partner_id.id)])
+        )
+        self.assertTrue(self.env["res.partner"]._signup_retrieve_info(token), "works before")
+        user.with_user(self.staff).action_connect_remove_staff()
+        self.assertFalse(user.active)
+        self.assertFalse(self.env["res.partner"]._signup_retrieve_info(token), "dead after")
+
+    def test_seat_limit_holds_with_two_admins_at_once(self):
+        """The seat count is taken under a lock: a second invitation waits for
+        the first to commit (here: another connection holds the lock, and the
+        invitation cannot take it)."""
+        used = self.env["res.users"]._connect_staff_count()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_connect.staff_seat_limit", used + 1
+        )
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [STAFF_SEATS_LOCK])
+            self.env.cr.execute("SET LOCAL lock_timeout = '200ms'")
+            Wizard = self.env["customer_connect.staff.invite.wizard"].with_user(self.staff_admin)
+            with (
+                self.assertRaises(LockNotAvailable),
+                mute_logger("odoo.sql_db"),
+                self.env.cr.savepoint(),
+            ):
+                Wizard.create({"email": "racer@northfield.example"}).action_invite()
+            other.rollback()

@@ -37,7 +37,9 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if "ref" in vals and not self.env.su:
-            changed = self.filtered(lambda p: p.ref and p.ref != vals["ref"] and not p.parent_id)
+            # whatever the partner is at this moment: a customer made a
+            # contact for one write (parent_id set, then cleared) keeps its lock
+            changed = self.filtered(lambda p: p.ref and p.ref != vals["ref"])
             if changed and not self.env.user.has_group(
                 "customer_connect_dms.group_dms_number_manager"
             ):

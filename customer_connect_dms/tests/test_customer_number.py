@@ -39,3 +39,16 @@ class TestCustomerNumber(TransactionCase):
         blank = self.env["res.partner"].create({"name": "New Customer"})
         blank.with_user(self.clerk).write({"ref": "30003"})
         self.assertEqual(blank.ref, "30003")
+
+    def test_lock_not_bypassed_through_parent(self):
+        """Making the customer a contact for one write does not unlock its
+        number."""
+        holder = self.env["res.partner"].create(
+            {"name": "Holding Co", "company_id": self.company.id}
+        )
+        Customer = self.customer.with_user(self.clerk)
+        Customer.write({"parent_id": holder.id})
+        with self.assertRaises(AccessError):
+            Customer.write({"ref": "66666"})
+        Customer.write({"parent_id": False})
+        self.assertEqual(self.customer.ref, "10001")

@@ -1,1 +1,2 @@
+from . import connect_access_level
 from . import account_move

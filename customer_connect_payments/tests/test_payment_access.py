@@ -1,4 +1,5 @@
 from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import hmac, mute_logger
 
 from odoo.addons.customer_connect.tests.common import ConnectCase
 
@@ -15,29 +16,68 @@ class TestPaymentAccess(ConnectCase, HttpCase):
             "account_payment.enable_portal_payment", True
         )
 
-    def _level(self, xmlid):
-        self._set_level(self.farm_billing, xmlid)
+    def _give(self, code):
+        self._set_level(self.farm_billing, code)
 
     def test_pay_now_follows_the_level(self):
         invoice = self.invoice.with_user(self.portal_user)
-        self._level("customer_connect.access_level_payments_only")
+        self._give("payments_only")
         self.assertEqual(invoice._has_to_be_paid(), self.invoice._has_to_be_paid())
-        self._level("customer_connect.access_level_status_only")
+        self._give("status_only")
         self.env.invalidate_all()
         # Status only cannot even read the invoice; a level without payments
         # but with invoices is not offered Pay Now
-        level = self.env.ref("customer_connect.access_level_payments_only")
+        level = self._level("payments_only")
         level.with_user(self.staff_admin).write({"can_pay": False})
-        self._level("customer_connect.access_level_payments_only")
+        self._give("payments_only")
         self.assertFalse(self.invoice.with_user(self.portal_user)._has_to_be_paid())
 
     def test_transaction_route_refused_without_payments(self):
-        level = self.env.ref("customer_connect.access_level_payments_only")
+        level = self._level("payments_only")
         level.with_user(self.staff_admin).write({"can_pay": False})
-        self._level("customer_connect.access_level_payments_only")
+        self._give("payments_only")
         self.authenticate(self.portal_user.login, self.password)
-        with self.assertRaisesRegex(JsonRpcException, "Forbidden"):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
             self.make_jsonrpc_request(
                 f"/invoice/transaction/{self.invoice.id}",
                 {"access_token": self.invoice._portal_ensure_token(), "amount": 10},
             )
+
+    def test_every_payment_route_refused_without_payments(self):
+        """Odoo's own payment routes ask for the payments area too."""
+        self._give("accounts_payable")
+        level = self._level("accounts_payable")
+        level.with_user(self.staff_admin).write({"can_pay": False})
+        self.authenticate(self.portal_user.login, self.password)
+        partner = self.farm_billing
+        pay_url = (
+            f"/payment/pay?amount=10&partner_id={partner.id}"
+            f"&access_token={self._pay_token(partner, 10)}"
+        )
+        for url in (pay_url, "/my/payment_method", "/my/invoices/overdue"):
+            self.assertEqual(self.url_open(url).status_code, 403, url)
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/payment/transaction",
+                {
+                    "amount": 10,
+                    "currency_id": self.invoice.currency_id.id,
+                    "partner_id": partner.id,
+                    "access_token": self._pay_token(partner, 10),
+                },
+            )
+        # with the payments area, the same pages open
+        level.with_user(self.staff_admin).write({"can_pay": True})
+        self.assertEqual(self.url_open("/my/payment_method").status_code, 200)
+
+    def test_token_payment_of_a_connect_customer_needs_signing_in(self):
+        with self.assertRaisesRegex(JsonRpcException, "Forbidden"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                f"/invoice/transaction/{self.invoice.id}",
+                {"access_token": self.invoice._portal_ensure_token(), "amount": 10},
+            )
+
+    def _pay_token(self, partner, amount):
+        """The token of a dealer's payment link (payment.utils, outside a request)."""
+        values = f"{partner.id}|{amount}|{self.invoice.currency_id.id}"
+        return hmac(self.env(su=True), "generate_access_token", values)

@@ -1,14 +1,16 @@
+import base64
 import json
 
 from odoo import Command, http
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from .common import ConnectCase
 
 
 @tagged("post_install", "-at_install")
-class TestPortalRoutes(ConnectCase, HttpCase):
+class TestPortalActivity(ConnectCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -21,8 +23,8 @@ class TestPortalRoutes(ConnectCase, HttpCase):
             "out_invoice", partner=cls.golf, amounts=[90], post=True
         )
 
-    def _level(self, xmlid):
-        self._set_level(self.farm_billing, xmlid)
+    def _give(self, code):
+        self._set_level(self.farm_billing, code)
 
     def test_full_access_sees_own_invoices_only(self):
         self.authenticate(self.portal_user.login, self.password)
@@ -51,7 +53,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         self.assertEqual(response.status_code, 403)
 
     def test_status_only_gets_403(self):
-        self._level("customer_connect.access_level_status_only")
+        self._give("status_only")
         self.authenticate(self.portal_user.login, self.password)
         for url in (
             "/my/invoices",
@@ -64,7 +66,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         self.assertNotIn("invoice_count", counters)
 
     def test_payments_only_cannot_download(self):
-        self._level("customer_connect.access_level_payments_only")
+        self._give("payments_only")
         self.authenticate(self.portal_user.login, self.password)
         self.assertEqual(self.url_open(f"/my/invoices/{self.farm_invoice.id}").status_code, 200)
         for url in (
@@ -85,15 +87,15 @@ class TestPortalRoutes(ConnectCase, HttpCase):
                 },
             )
         # Odoo's download route answers any failure with its error JSON
-        self.assertIn("Forbidden", response.text)
+        self.assertIn("AccessError", response.text)
         self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertNotIn(b"%PDF", response.content[:10])
         # with "download and print" the same routes work
-        self._level("customer_connect.access_level_full")
+        self._give("full")
         self.assertEqual(self.url_open(pdf_url).headers["Content-Type"], "application/pdf")
 
     def test_json_rpc_cannot_read_past_the_level(self):
-        self._level("customer_connect.access_level_status_only")
+        self._give("status_only")
         self.authenticate(self.portal_user.login, self.password)
         found = self.make_jsonrpc_request(
             "/web/dataset/call_kw/account.move/search_read",
@@ -112,11 +114,7 @@ class TestPortalRoutes(ConnectCase, HttpCase):
                 "write",
                 [
                     [self.farm_billing.id],
-                    {
-                        "connect_access_level_id": self.env.ref(
-                            "customer_connect.access_level_full"
-                        ).id
-                    },
+                    {"connect_access_level_id": self._level("full").id},
                 ],
             ),
             ("res.partner", "write", [[self.farm_billing.id], {"connect_login_state": "active"}]),
@@ -148,3 +146,103 @@ class TestPortalRoutes(ConnectCase, HttpCase):
         self.assertIn("/web/login", response.headers.get("Location", ""))
         with self.assertRaises(AccessDenied):
             self.authenticate(self.portal_user.login, self.password)
+
+    # -- whichever way in ------------------------------------------------
+    def _with_pdf(self, invoice):
+        invoice.sudo().invoice_pdf_report_file = base64.b64encode(b"%PDF-1.4 the invoice")
+        return invoice
+
+    def test_token_link_while_logged_out(self):
+        """A customer on Customer Connect opens its documents by signing in
+        (its contact's level then applies); a token link leads to the sign-in
+        page. A customer not on Customer Connect keeps Odoo's token links."""
+        url = (
+            f"/my/invoices/{self.farm_invoice.id}"
+            f"?access_token={self.farm_invoice._portal_ensure_token()}"
+        )
+        for query in ("", "&report_type=pdf", "&report_type=pdf&download=true"):
+            response = self.url_open(url + query, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, query)
+            self.assertIn("/web/login?redirect=", response.headers["Location"], query)
+            self.assertNotIn(self.farm_invoice.name, response.text)
+        golf_url = (
+            f"/my/invoices/{self.golf_invoice.id}"
+            f"?access_token={self.golf_invoice._portal_ensure_token()}"
+        )
+        response = self.url_open(golf_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.golf_invoice.name, response.text)
+
+    def test_token_does_not_widen_a_signed_in_level(self):
+        self._give("status_only")
+        self.authenticate(self.portal_user.login, self.password)
+        url = (
+            f"/my/invoices/{self.farm_invoice.id}"
+            f"?access_token={self.farm_invoice._portal_ensure_token()}"
+        )
+        self.assertEqual(self.url_open(url).status_code, 403)
+
+    def test_pdf_field_follows_download_and_print(self):
+        self._with_pdf(self.farm_invoice)
+        self._give("payments_only")
+        self.authenticate(self.portal_user.login, self.password)
+        content_url = f"/web/content/account.move/{self.farm_invoice.id}/invoice_pdf_report_file"
+        response = self.url_open(content_url)
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"%PDF", response.content[:10])
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/account.move/read",
+                {
+                    "model": "account.move",
+                    "method": "read",
+                    "args": [[self.farm_invoice.id], ["invoice_pdf_report_file"]],
+                    "kwargs": {},
+                },
+            )
+        # reading the invoice itself, without its document, still works
+        found = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/account.move/read",
+            {
+                "model": "account.move",
+                "method": "read",
+                "args": [[self.farm_invoice.id], ["name"]],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(found[0]["name"], self.farm_invoice.name)
+        self._give("full")
+        response = self.url_open(content_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"%PDF-1.4 the invoice")
+
+    def test_chatter_post_follows_the_level(self):
+        token = self.farm_invoice._portal_ensure_token()
+        self._give("status_only")
+        self.authenticate(self.portal_user.login, self.password)
+        params = {
+            "thread_model": "account.move",
+            "thread_id": self.farm_invoice.id,
+            "post_data": {"body": "Please call me", "message_type": "comment"},
+            "token": token,
+        }
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/message/post", params)
+        self.assertNotIn("Please call me", str(self.farm_invoice.message_ids.mapped("body")))
+        # logged out with the token: the customer is on Customer Connect
+        self.logout()
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/message/post", params)
+        # with a level that opens invoices, the contact writes to the dealer
+        self._give("full")
+        self.authenticate(self.portal_user.login, self.password)
+        self.make_jsonrpc_request("/mail/message/post", params)
+        self.assertIn("Please call me", str(self.farm_invoice.message_ids.mapped("body")))
+
+    def test_odoo_portal_rules_are_odoos(self):
+        """Ours are separate global rules (AND-ed); Odoo's keep their domain."""
+        rule = self.env.ref("account.account_invoice_rule_portal")
+        self.assertIn("message_partner_ids", rule.domain_force)
+        self.assertNotIn("connect", rule.domain_force)
+        ours = self.env.ref("customer_connect.rule_portal_activity_account_move")
+        self.assertFalse(ours.groups, "a global rule")

@@ -1,0 +1,78 @@
+"""Activity and documents: the customer's invoices and credit notes, and
+their PDFs. Routes only check the area (``res.users._connect_require``) and
+hand over to Odoo's; the record rules in
+security/portal_activity_security.xml and ``account.move._connect_opens_for``
+hold the same line for every other way in."""
+
+from urllib.parse import quote
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.account.controllers.portal import PortalAccount
+from odoo.addons.web.controllers.report import ReportController
+
+
+class ConnectPortalActivity(PortalAccount):
+    def _prepare_home_portal_values(self, counters):
+        if not request.env.user._connect_grants("activity"):
+            counters = [c for c in counters if c not in ("invoice_count", "overdue_invoice_count")]
+        return super()._prepare_home_portal_values(counters)
+
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        document_sudo = super()._document_check_access(model_name, document_id, access_token)
+        if model_name == "account.move":
+            # a token link skips the record rules: the area's gate decides
+            document = document_sudo.with_env(request.env)
+            if not document._connect_opens_for("activity"):
+                raise AccessError(request.env._("This document is not open to you."))
+        return document_sudo
+
+    @http.route()
+    def portal_my_invoices(self, *args, **kw):
+        request.env.user._connect_require("activity")
+        return super().portal_my_invoices(*args, **kw)
+
+    @http.route()
+    def portal_my_invoice_detail(
+        self, invoice_id, access_token=None, report_type=None, download=False, **kw
+    ):
+        user = request.env.user
+        if user._is_public() and access_token:
+            invoice = request.env["account.move"].browse(invoice_id)
+            if not invoice._connect_opens_for("activity"):
+                # the customer is on Customer Connect: its contact signs in,
+                # then its level applies, and comes back here
+                return request.redirect(
+                    f"/web/login?redirect={quote(request.httprequest.full_path, safe='')}"
+                )
+        else:
+            user._connect_require("activity")
+            if report_type == "pdf" or download:
+                user._connect_require("documents")
+        return super().portal_my_invoice_detail(
+            invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
+        )
+
+
+class ConnectReportController(ReportController):
+    """Odoo's generic report routes (/report/pdf/..., /report/download) render
+    whatever the record rules let a user read: for invoices they ask for the
+    activity area, and for "download and print" unless it is the HTML view."""
+
+    @http.route()
+    def report_routes(self, reportname, docids=None, converter=None, **data):
+        report = request.env["ir.actions.report"].sudo()._get_report_from_name(reportname)
+        if report.model == "account.move":
+            request.env.user._connect_require("activity")
+            if converter != "html":
+                request.env.user._connect_require("documents")
+            if docids:
+                moves = request.env["account.move"].browse(int(i) for i in docids.split(","))
+                # the user's own rules first: the gate below reads the moves
+                # as the system
+                moves.check_access("read")
+                if not moves._connect_opens_for("documents"):
+                    raise MissingError(request.env._("This document is not open to you."))
+        return super().report_routes(reportname, docids=docids, converter=converter, **data)
