@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -169,6 +169,48 @@ class TestInvitation(ConnectCase):
         self.assertEqual(contact.connect_user_id, user)
         self.assertEqual(south_farm.connect_state, "active")
         self.assertEqual(contact.connect_mail_log_ids.kind, "company_added")
+        # each company's level applies in that company
+        self.assertEqual(contact.connect_access_level_id, self._level("full", south))
+        self.assertEqual(user._connect_denied_company_ids("activity"), [])
+        contact.with_user(staff).connect_access_level_id = self._level("status_only", south)
+        self.assertEqual(user._connect_denied_company_ids("activity"), [south.id])
+        self.assertEqual(user._connect_denied_company_ids("equipment"), [])
+
+    def test_unconfirmed_login_is_not_shared(self):
+        """A login someone typed at free sign-up (no e-mailed link followed)
+        is never handed another company's customer; the refusal names no
+        customer of the other company."""
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
+        self.env["res.users"].sudo().signup(
+            {"login": "typed@greenacres.example", "name": "Squatter", "password": "Pw-123456789"}
+        )
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        self.staff.company_ids |= south
+        south_farm = self.env["res.partner"].create(
+            {
+                "name": "Greenacres Farm (South)",
+                "is_company": True,
+                "company_id": south.id,
+                "customer_rank": 1,
+                "child_ids": [
+                    Command.create(
+                        {
+                            "name": "Accounts",
+                            "email": "typed@greenacres.example",
+                            "company_id": south.id,
+                        }
+                    )
+                ],
+            }
+        )
+        staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
+        contact = south_farm.child_ids
+        code, message = contact.with_user(staff)._connect_invite(raise_on_refusal=False)[contact]
+        self.assertEqual(code, "refused")
+        self.assertIn("never confirmed", message)
+        self.assertNotIn("Squatter", message)
+        squatter = self.env["res.users"].search([("login", "=", "typed@greenacres.example")])
+        self.assertNotIn(south, squatter.company_ids)
 
     def test_inactivate_and_reactivate(self):
         user = self._activate(self.farm_billing)
