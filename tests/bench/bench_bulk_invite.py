@@ -243,19 +243,26 @@ def main():
     q_request = cr.sql_log_count - q0
     print(f"request done in {t_request:.2f}s", flush=True)
 
-    # -- 1b. the job, as the cron runs it (superuser, commits after each chunk)
+    # -- 1b. the job, as Odoo's cron runs it: one chunk per call, a commit
+    # after each, called again while _notify_progress says work remains
     env.invalidate_all()  # noqa: F821
     q0 = cr.sql_log_count
     t0 = time.perf_counter()
+    Line = env["customer_connect.invite.batch.line"]  # noqa: F821
+
+    def run_job():
+        while Line.search_count([("result", "=", "pending")]):
+            env["customer_connect.invite.batch"]._cron_process()  # noqa: F821
+            cr.commit()
+
     if PROFILE:
         import cProfile
 
         profiler = cProfile.Profile()
-        profiler.runcall(env["customer_connect.invite.batch"]._cron_process)  # noqa: F821
+        profiler.runcall(run_job)
         profiler.dump_stats(PROFILE)
     else:
-        env["customer_connect.invite.batch"]._cron_process()  # noqa: F821
-    cr.commit()
+        run_job()
     t_job = time.perf_counter() - t0
     q_job = cr.sql_log_count - q0
     env.invalidate_all()  # noqa: F821
