@@ -25,6 +25,7 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_connect_menus.xml",
+        "views/portal_activity_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

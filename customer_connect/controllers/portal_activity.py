@@ -11,14 +11,74 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.account.controllers.portal import PortalAccount
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.web.controllers.report import ReportController
+
+from ..models.portal_activity import ACTIVITY_PAGE, ACTIVITY_SORTS, ACTIVITY_TYPES
 
 
 class ConnectPortalActivity(PortalAccount):
     def _prepare_home_portal_values(self, counters):
         if not request.env.user._connect_grants("activity"):
-            counters = [c for c in counters if c not in ("invoice_count", "overdue_invoice_count")]
-        return super()._prepare_home_portal_values(counters)
+            counters = [
+                c
+                for c in counters
+                if c not in ("invoice_count", "overdue_invoice_count", "connect_activity_count")
+            ]
+        values = super()._prepare_home_portal_values(counters)
+        if "connect_activity_count" in counters and request.env.user._is_portal():
+            _rows, count = request.env["customer_connect.portal.activity"]._page(limit=1)
+            values["connect_activity_count"] = count
+        return values
+
+    @http.route(
+        ["/my/activity", "/my/activity/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_activity(
+        self, page=1, status="current", doc_type="all", search="", sortby="date", order="desc", **kw
+    ):
+        """Customer Activity: the customer's documents, open (Current) or
+        settled (History), filtered, searched, sorted on every column."""
+        Activity = request.env["customer_connect.portal.activity"]
+        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
+        status = status if status in ("current", "history", "all") else "current"
+        doc_type = doc_type if doc_type in ACTIVITY_TYPES else "all"
+        sortby = sortby if sortby in ACTIVITY_SORTS else "date"
+        search = (search or "").strip()[:100]
+        descending = order != "asc"
+        rows, count = Activity._page(
+            status, doc_type, search, sortby, descending, offset=(page - 1) * ACTIVITY_PAGE
+        )
+        url_args = {
+            "status": status,
+            "doc_type": doc_type,
+            "search": search,
+            "sortby": sortby,
+            "order": order,
+        }
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "connect_activity",
+                "rows": rows,
+                "totals": Activity._totals(),
+                "status": status,
+                "doc_type": doc_type,
+                "search": search,
+                "sortby": sortby,
+                "order": "desc" if descending else "asc",
+                "url_args": url_args,
+                "can_download": request.env.user._connect_grants("documents"),
+                "pager": portal_pager(
+                    url="/my/activity",
+                    url_args=url_args,
+                    total=count,
+                    page=page,
+                    step=ACTIVITY_PAGE,
+                ),
+            }
+        )
+        return request.render("customer_connect.portal_my_activity", values)
 
     def _document_check_access(self, model_name, document_id, access_token=None):
         document_sudo = super()._document_check_access(model_name, document_id, access_token)

@@ -9,3 +9,4 @@ from . import test_staff
 from . import test_staff_guard
 from . import test_mail_log
 from . import test_tour
+from . import test_portal_activity_list

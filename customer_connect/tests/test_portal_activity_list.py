@@ -1,0 +1,175 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields, sql_db
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .common import ConnectCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerActivity(ConnectCase, HttpCase):
+    """The Customer Activity list: the customer's invoices, credit notes and
+    payments with the manual's columns, filters, search, sort and totals."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.password = cls.PORTAL_PASSWORD
+        cls.portal_user = cls._activate(cls.farm_billing)
+        cls.early = cls.env["account.payment.term"].create(
+            {
+                "name": "2% 10 days, net 30",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
+        today = fields.Date.today()
+        cls.open_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.farm, amounts=[500], post=True, invoice_date=today
+        )
+        cls.discounted = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.farm.id,
+                "invoice_date": today,
+                "invoice_payment_term_id": cls.early.id,
+                "ref": "Mower blades",
+                "invoice_line_ids": [
+                    Command.create({"name": "Blades", "price_unit": 100, "tax_ids": []})
+                ],
+            }
+        )
+        cls.discounted.action_post()
+        cls.old_paid = cls.init_invoice(
+            "out_invoice",
+            partner=cls.farm,
+            amounts=[80],
+            post=True,
+            invoice_date=today - timedelta(days=100),
+        )
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=cls.old_paid.ids
+        ).create({})._create_payments()
+        cls.credit_note = cls.init_invoice(
+            "out_refund", partner=cls.farm, amounts=[30], post=True, invoice_date=today
+        )
+        # a payment on account, not applied to any invoice
+        cls.on_account = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": cls.farm.id,
+                "amount": 45,
+            }
+        )
+        cls.on_account.action_post()
+        cls.golf_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.golf, amounts=[90], post=True
+        )
+
+    def _activity(self, **kw):
+        Activity = self.env["customer_connect.portal.activity"].with_user(self.portal_user)
+        rows, count = Activity.with_company(self.company)._page(**kw)
+        return {row["name"]: row for row in rows}, count
+
+    def test_columns_and_scope(self):
+        rows, count = self._activity(status="all")
+        names = set(rows)
+        self.assertIn(self.open_invoice.name, names)
+        self.assertIn(self.credit_note.name, names)
+        self.assertIn(self.old_paid.name, names)
+        self.assertIn(self.on_account.move_id.name, names, "a payment on account shows")
+        self.assertNotIn(self.golf_invoice.name, names, "another customer's invoice")
+        self.assertEqual(count, len(rows))
+        self.assertEqual(rows[self.credit_note.name]["type"], "credit_note")
+        self.assertEqual(rows[self.on_account.move_id.name]["type"], "payment")
+        self.assertEqual(rows[self.open_invoice.name]["outstanding"], 500)
+        self.assertLess(rows[self.credit_note.name]["outstanding"], 0, "counts against")
+        self.assertEqual(rows[self.on_account.move_id.name]["outstanding"], -45)
+        discounted = rows[self.discounted.name]
+        self.assertEqual(discounted["discount_date"], fields.Date.today() + timedelta(days=10))
+        self.assertEqual(discounted["settlement"], 98, "2% off while the discount runs")
+        self.assertEqual(discounted["description"], "Mower blades")
+        self.assertEqual(rows[self.old_paid.name]["age"], 3)
+        self.assertEqual(rows[self.open_invoice.name]["age"], 0)
+
+    def test_status_type_search_sort(self):
+        current, _count = self._activity(status="current")
+        self.assertNotIn(self.old_paid.name, current, "settled: History only")
+        history, _count = self._activity(status="history")
+        self.assertIn(self.old_paid.name, history)
+        self.assertNotIn(self.open_invoice.name, history)
+        credit, _count = self._activity(status="all", doc_type="credit_note")
+        self.assertEqual(set(credit), {self.credit_note.name})
+        found, _count = self._activity(status="all", search="mower")
+        self.assertEqual(set(found), {self.discounted.name}, "search on description")
+        found, _count = self._activity(status="all", search=self.open_invoice.name)
+        self.assertIn(self.open_invoice.name, found, "search on reference")
+        self.assertNotIn(self.discounted.name, found)
+        Activity = self.env["customer_connect.portal.activity"].with_user(self.portal_user)
+        rows, _count = Activity._page(status="all", sort="outstanding", descending=False)
+        amounts = [row["outstanding"] for row in rows]
+        self.assertEqual(amounts, sorted(amounts))
+        page, count = Activity._page(status="all", limit=2, offset=2)
+        self.assertEqual(len(page), 2)
+        self.assertEqual(count, 6)
+
+    def test_totals(self):
+        Activity = self.env["customer_connect.portal.activity"].with_user(self.portal_user)
+        (totals,) = Activity._totals().values()
+        # 500 + 100 open, 30 credited, 45 paid on account
+        self.assertEqual(totals["outstanding"], 500 + 100 - 30 - 45)
+        self.assertEqual(totals["settles_today"], 500 + 98 - 30 - 45)
+        self.assertEqual(totals["overdue"], 0)
+        with freeze_time(fields.Date.today() + timedelta(days=40)):
+            (totals,) = Activity._totals().values()
+            self.assertEqual(totals["overdue"], 600, "invoices past due")
+            self.assertEqual(totals["settles_today"], totals["outstanding"], "discount over")
+
+    def test_level_without_activity(self):
+        self._set_level(self.farm_billing, "status_only")
+        with self.assertRaises(AccessError):
+            self.env["customer_connect.portal.activity"].with_user(self.portal_user)._page()
+        self.authenticate(self.portal_user.login, self.password)
+        self.assertEqual(self.url_open("/my/activity").status_code, 403)
+
+    def test_page(self):
+        self.authenticate(self.portal_user.login, self.password)
+        response = self.url_open("/my/activity?status=all&sortby=outstanding&order=asc")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.open_invoice.name, response.text)
+        self.assertNotIn(self.golf_invoice.name, response.text)
+        self.assertIn(f"/my/invoices/{self.open_invoice.id}?report_type=pdf", response.text)
+        # bad input is ignored, not an error
+        response = self.url_open("/my/activity?status=x&doc_type=y&sortby=name;drop&page=1")
+        self.assertEqual(response.status_code, 200)
+        # without download and print: no print or download links
+        self._set_level(self.farm_billing, "payments_only")
+        response = self.url_open("/my/activity?status=all")
+        self.assertNotIn("report_type=pdf", response.text)
+
+    def test_query_count_does_not_grow_with_documents(self):
+        Activity = self.env["customer_connect.portal.activity"].with_user(self.portal_user)
+
+        def count_queries():
+            # once to warm the registry caches (rules, rights), then counted
+            Activity._page(status="all")
+            self.env.invalidate_all()
+            before = sql_db.sql_counter
+            Activity._page(status="all")
+            Activity._totals()
+            return sql_db.sql_counter - before
+
+        few = count_queries()
+        for _n in range(15):
+            self.init_invoice("out_invoice", partner=self.farm, amounts=[10], post=True)
+        self.env.flush_all()
+        self.assertEqual(count_queries(), few)
+        self.assertLessEqual(few, 11)
