@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -79,6 +79,41 @@ class ConnectPortalActivity(PortalAccount):
             }
         )
         return request.render("customer_connect.portal_my_activity", values)
+
+    @http.route("/my/activity/documents", type="http", auth="user", website=True)
+    def portal_my_activity_documents(self, **kw):
+        """The documents ticked in the list (``doc_<id>`` keys), as one PDF."""
+        user = request.env.user
+        user._connect_require("activity")
+        user._connect_require("documents")
+        ids = [int(key[4:]) for key in kw if key.startswith("doc_") and key[4:].isdigit()]
+        # a hundred invoices are a long enough PDF for one request
+        moves = request.env["account.move"].browse(ids[:100]).exists()
+        if not moves:
+            return request.redirect("/my/activity")
+        # the contact's own rules first, then the area's gate, then the
+        # report as the system (as Odoo's portal renders an invoice)
+        moves.check_access("read")
+        if not moves._connect_opens_for("documents") or any(
+            move_type not in ("out_invoice", "out_refund")
+            for move_type in moves.mapped("move_type")
+        ):
+            raise AccessError(request.env._("These documents are not open to you."))
+        pdf = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_company(moves.company_id[:1])
+            ._render_qweb_pdf("account.account_invoices", moves.ids)[0]
+        )
+        filename = f"{request.env.user.commercial_partner_id.name} documents.pdf"
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
 
     def _document_check_access(self, model_name, document_id, access_token=None):
         document_sudo = super()._document_check_access(model_name, document_id, access_token)

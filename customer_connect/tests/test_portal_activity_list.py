@@ -173,3 +173,25 @@ class TestCustomerActivity(ConnectCase, HttpCase):
         self.env.flush_all()
         self.assertEqual(count_queries(), few)
         self.assertLessEqual(few, 11)
+
+    def test_selected_documents_as_one_pdf(self):
+        self.authenticate(self.portal_user.login, self.password)
+        url = f"/my/activity/documents?doc_{self.open_invoice.id}=1&doc_{self.credit_note.id}=1"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        # under test, Odoo renders reports as HTML (no wkhtmltopdf run): both
+        # documents are in the one file
+        self.assertIn(self.open_invoice.name, response.text)
+        self.assertIn(self.credit_note.name, response.text)
+        # another customer's invoice among them: refused, nothing rendered
+        response = self.url_open(f"{url}&doc_{self.golf_invoice.id}=1")
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(self.golf_invoice.name, response.text)
+        # a payment is no document
+        response = self.url_open(f"/my/activity/documents?doc_{self.on_account.move_id.id}=1")
+        self.assertIn(response.status_code, (403, 404))
+        # without download and print
+        self._set_level(self.farm_billing, "payments_only")
+        self.assertEqual(self.url_open(url).status_code, 403)
