@@ -20,6 +20,7 @@
         "wizards/connect_staff_invite_wizard_views.xml",
         "views/connect_access_level_views.xml",
         "views/connect_mail_log_views.xml",
+        "views/connect_portal_event_views.xml",
         "views/connect_invite_batch_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -105,6 +105,7 @@ class ConnectPortalActivity(PortalAccount):
             .with_company(moves.company_id[:1])
             ._render_qweb_pdf("account.account_invoices", moves.ids)[0]
         )
+        request.env["customer_connect.portal.event"]._record("documents_downloaded", moves)
         filename = f"{request.env.user.commercial_partner_id.name} documents.pdf"
         return request.make_response(
             pdf,
@@ -146,9 +147,21 @@ class ConnectPortalActivity(PortalAccount):
             user._connect_require("activity")
             if report_type == "pdf" or download:
                 user._connect_require("documents")
-        return super().portal_my_invoice_detail(
+        response = super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
+        if response.status_code == 200:
+            kind = (
+                "document_downloaded"
+                if download
+                else "document_printed"
+                if report_type == "pdf"
+                else "document_viewed"
+            )
+            request.env["customer_connect.portal.event"]._record(
+                kind, request.env["account.move"].browse(invoice_id)
+            )
+        return response
 
 
 class ConnectReportController(ReportController):

@@ -1,5 +1,6 @@
 from . import connect_access_level
 from . import connect_mail_log
+from . import connect_portal_event
 from . import connect_mail_sender
 from . import connect_invitation
 from . import connect_invite_batch

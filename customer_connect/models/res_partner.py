@@ -457,6 +457,18 @@ class ResPartner(models.Model):
             )
         return True
 
+    def action_connect_view_portal_events(self):
+        """What this contact, or every contact of this customer, did in the
+        portal, newest first."""
+        self._connect_check_staff_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_connect.action_connect_portal_event"
+        )
+        field = "partner_id" if self.parent_id else "commercial_partner_id"
+        action["domain"] = [(field, "in", self.ids)]
+        action["context"] = {}
+        return action
+
     def action_connect_view_email_history(self):
         """E-mail history of this contact, or of every contact of this customer."""
         self._connect_check_staff_access("read")

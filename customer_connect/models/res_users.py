@@ -127,6 +127,8 @@ class ResUsers(models.Model):
         # a login may stand for contacts of other dealer companies it cannot read
         contacts = self.env["res.partner"].sudo().search([("connect_user_id", "in", self.ids)])
         contacts._connect_on_login(fields.Datetime.now())
+        for user in self:
+            self.env["customer_connect.portal.event"]._record("login", user=user)
         return result
 
     @api.model

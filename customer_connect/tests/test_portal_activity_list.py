@@ -195,3 +195,32 @@ class TestCustomerActivity(ConnectCase, HttpCase):
         # without download and print
         self._set_level(self.farm_billing, "payments_only")
         self.assertEqual(self.url_open(url).status_code, 403)
+
+    def test_dealer_sees_what_the_contact_did(self):
+        Event = self.env["customer_connect.portal.event"]
+        self.portal_user._update_last_login()
+        self.authenticate(self.portal_user.login, self.password)
+        invoice_url = f"/my/invoices/{self.open_invoice.id}"
+        self.assertEqual(self.url_open(invoice_url).status_code, 200)
+        self.assertEqual(
+            self.url_open(f"{invoice_url}?report_type=pdf&download=true").status_code, 200
+        )
+        # another customer's invoice: not seen, so not recorded
+        self.url_open(f"/my/invoices/{self.golf_invoice.id}", allow_redirects=False)
+        events = Event.search([("commercial_partner_id", "=", self.farm.id)])
+        kinds = events.mapped("kind")
+        self.assertIn("login", kinds)
+        self.assertIn("document_viewed", kinds)
+        self.assertIn("document_downloaded", kinds)
+        viewed = events.filtered(lambda e: e.kind == "document_viewed")
+        self.assertEqual(viewed.partner_id, self.farm_billing)
+        self.assertEqual(viewed.res_id, self.open_invoice.id)
+        self.assertFalse(Event.search([("res_id", "=", self.golf_invoice.id)]))
+        # the dealer's timeline of the customer and of the contact
+        action = self.farm.with_user(self.staff).action_connect_view_portal_events()
+        self.assertEqual(Event.with_user(self.staff).search(action["domain"]), events)
+        # the contact itself neither reads nor writes the timeline
+        with self.assertRaises(AccessError):
+            Event.with_user(self.portal_user).search([])
+        with self.assertRaises(AccessError):
+            Event.with_user(self.portal_user).create({"kind": "payment"})

@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+
+EVENT_KINDS = [
+    ("login", "Logged in"),
+    ("document_viewed", "Viewed a document"),
+    ("document_printed", "Printed a document"),
+    ("document_downloaded", "Downloaded a document"),
+    ("documents_downloaded", "Downloaded several documents"),
+    ("statement_downloaded", "Downloaded a statement"),
+    ("payment", "Paid"),
+]
+
+
+class CustomerConnectPortalEvent(models.Model):
+    """What each customer did in the portal, for the dealer's timeline of a
+    customer and of each contact: log-ins, documents viewed, printed and
+    downloaded, statements fetched, payments. Recorded in one place,
+    ``_record``, by the portal areas; read by dealer staff only."""
+
+    _name = "customer_connect.portal.event"
+    _description = "Customer Connect portal event"
+    _order = "date desc, id desc"
+    _rec_name = "kind"
+
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    kind = fields.Selection(EVENT_KINDS, required=True, readonly=True)
+    user_id = fields.Many2one("res.users", "Login", readonly=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", "Contact", readonly=True, ondelete="cascade")
+    commercial_partner_id = fields.Many2one(
+        "res.partner", "Customer", readonly=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    res_model = fields.Char("Document model", readonly=True)
+    res_id = fields.Many2oneReference("Document", model_field="res_model", readonly=True)
+    name = fields.Char("Document", readonly=True)
+
+    def init(self):
+        # a customer's timeline is its events newest first: one index scan
+        # whatever the number of events (tests/bench/bench_timeline.py)
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS customer_connect_portal_event_timeline_idx
+                ON customer_connect_portal_event (commercial_partner_id, date DESC, id DESC)
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS customer_connect_portal_event_contact_idx
+                ON customer_connect_portal_event (partner_id, date DESC, id DESC)
+            """
+        )
+
+    @api.model
+    def _record(self, kind, documents=None, name=None, user=None):
+        """Record that the current portal user (or ``user``) did ``kind`` (on
+        ``documents``, records it could reach). Nothing is recorded for dealer
+        staff or visitors: the timeline is the customer's."""
+        user = user or self.env.user
+        if not user._is_portal():
+            return self.browse()
+        contact = user.partner_id
+        values = {
+            "kind": kind,
+            "user_id": user.id,
+            "partner_id": contact.id,
+            "commercial_partner_id": contact.commercial_partner_id.id,
+            "company_id": self.env.company.id,
+        }
+        if documents:
+            values.update(
+                res_model=documents._name,
+                res_id=documents[:1].id,
+                name=name or ", ".join(documents.sudo().mapped("display_name"))[:250],
+            )
+        elif name:
+            values["name"] = name
+        # the portal user has no right on the dealer's timeline: the system
+        # writes what the user did, nothing the user chose
+        return self.sudo().create(values)
