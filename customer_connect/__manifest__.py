@@ -27,6 +27,7 @@
         "views/res_config_settings_views.xml",
         "views/customer_connect_menus.xml",
         "views/portal_activity_templates.xml",
+        "views/portal_profile_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -1,1 +1,2 @@
 from . import portal_activity
+from . import portal_profile

@@ -10,3 +10,4 @@ from . import test_staff_guard
 from . import test_mail_log
 from . import test_tour
 from . import test_portal_activity_list
+from . import test_portal_profile

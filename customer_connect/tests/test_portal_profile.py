@@ -1,0 +1,88 @@
+from odoo import http
+from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import file_open
+
+from .common import ConnectCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortalProfile(ConnectCase, HttpCase):
+    """The contact's profile: title, phones, contact preferences, photo; the
+    customer number shows read-only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = cls._activate(cls.farm_billing)
+        cls.farm_billing.write(
+            {
+                "connect_pref_email": True,
+                "connect_pref_post": True,
+                "country_id": cls.env.ref("base.uk").id,
+            }
+        )
+
+    def _post(self, files=None, **values):
+        data = {
+            "name": "Accounts Payable",
+            "email": "accounts@greenacres.example",
+            "phone": "+44 1224 000000",
+            "street": "1 Farm Road",
+            "city": "Inverurie",
+            "country_id": str(self.env.ref("base.uk").id),
+            "csrf_token": http.Request.csrf_token(self),
+            **values,
+        }
+        return self.url_open("/my/account", data=data, files=files, allow_redirects=False)
+
+    def test_page_shows_the_profile(self):
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        response = self.url_open("/my/account")
+        self.assertEqual(response.status_code, 200)
+        for name in ("connect_alt_phone", "connect_pref_sms", "connect_photo", "mobile", "title"):
+            self.assertIn(f'name="{name}"', response.text)
+        self.assertIn("90001", response.text, "the customer number, read-only")
+        self.assertIn('enctype="multipart/form-data"', response.text)
+
+    def test_save_profile(self):
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with file_open("base/static/img/avatar_grey.png", "rb") as image:
+            photo = image.read()
+        title = self.env.ref("base.res_partner_title_mister")
+        response = self._post(
+            files={"connect_photo": ("me.png", photo, "image/png")},
+            title=str(title.id),
+            mobile="+44 7700 900001",
+            connect_alt_phone="+44 7700 900002",
+            connect_pref_sms="1",
+        )
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        contact = self.farm_billing
+        contact.invalidate_recordset()
+        self.assertEqual(contact.title, title)
+        self.assertEqual(contact.mobile, "+44 7700 900001")
+        self.assertEqual(contact.connect_alt_phone, "+44 7700 900002")
+        self.assertTrue(contact.connect_pref_sms)
+        self.assertFalse(contact.connect_pref_email, "unticked: off")
+        self.assertFalse(contact.connect_pref_post)
+        self.assertTrue(contact.image_1920)
+
+    def test_bad_input_says_which_and_saves_nothing(self):
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        response = self._post(
+            files={"connect_photo": ("me.png", b"not an image at all", "image/png")},
+            mobile="+44 7700 900009",
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("PNG or JPEG", response.text)
+        self.farm_billing.invalidate_recordset()
+        self.assertNotEqual(self.farm_billing.mobile, "+44 7700 900009")
+        # the customer number is not the contact's to change
+        response = self._post(ref="99999")
+        self.assertIn("Unknown field", response.text)
+        self.assertEqual(self.farm.ref, "90001")
+        # nor the portal state
+        response = self._post(connect_login_state="inactive")
+        self.assertIn("Unknown field", response.text)
+        self.assertEqual(self.farm_billing.connect_login_state, "active")
+        self.assertTrue(self.farm_billing.active)
