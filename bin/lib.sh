@@ -133,8 +133,26 @@ db_exists() {
   fi
 }
 
+# The OCA addons we depend on (requirements-oca.txt) go beside the project,
+# in $CC_STATE/oca, not into Odoo's interpreter: pip would put them in
+# site-packages/odoo/addons, a folder that turns an editable (pip -e) Odoo
+# into a namespace package without its __init__. --no-deps: what they need
+# besides Odoo (XlsxWriter) is in Odoo's own requirements.
+ensure_oca_addons() {
+  local target="$CC_STATE/oca" stamp="$CC_STATE/oca/.requirements"
+  if [ ! -f "$stamp" ] || ! cmp -s "$CC_ROOT/requirements-oca.txt" "$stamp"; then
+    rm -rf "$target"; mkdir -p "$target"
+    "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps --target "$target" \
+      -r "$CC_ROOT/requirements-oca.txt" >&2 \
+      || die "Could not install the OCA addons of requirements-oca.txt (pip, PyPI) into $target."
+    cp "$CC_ROOT/requirements-oca.txt" "$stamp"
+  fi
+  echo "$target/odoo/addons"
+}
+
 addons_path() {
-  local odoo_addons
+  local odoo_addons oca
+  oca="$(ensure_oca_addons)"
   # odoo.addons.__path__ covers a pip install (and OCA odoo-addon-* packages);
   # a source checkout keeps the standard addons in <checkout>/addons beside it.
   odoo_addons="$("$ODOO_PYTHON" - <<'PY'
@@ -146,5 +164,5 @@ if os.path.isdir(os.path.join(checkout, "web")) and checkout not in paths:
 print(",".join(paths))
 PY
 )"
-  echo "$CC_ROOT${ODOO_EXTRA_ADDONS:+,$ODOO_EXTRA_ADDONS},$odoo_addons"
+  echo "$CC_ROOT,$oca${ODOO_EXTRA_ADDONS:+,$ODOO_EXTRA_ADDONS},$odoo_addons"
 }

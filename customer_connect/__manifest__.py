@@ -8,7 +8,16 @@
     "author": "Customer Connect",
     "maintainers": ["customer-connect"],
     "website": "https://example.com/customer-connect",
-    "depends": ["account", "portal", "auth_signup", "mail"],
+    "depends": [
+        "account",
+        "portal",
+        "auth_signup",
+        "mail",
+        # the statements area's engine (OCA, 18.0 on PyPI): one query per
+        # statement, aging buckets, letterhead
+        "partner_statement",
+    ],
+    "external_dependencies": {"python": ["qrcode", "num2words"]},
     "data": [
         "security/customer_connect_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +37,7 @@
         "views/customer_connect_menus.xml",
         "views/portal_activity_templates.xml",
         "views/portal_profile_templates.xml",
+        "views/portal_statements_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

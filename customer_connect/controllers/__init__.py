@@ -1,2 +1,3 @@
 from . import portal_activity
 from . import portal_profile
+from . import portal_statements

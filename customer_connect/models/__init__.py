@@ -6,6 +6,7 @@ from . import connect_invitation
 from . import connect_invite_batch
 from . import account_move
 from . import portal_activity
+from . import portal_statements
 from . import mail
 from . import res_partner
 from . import res_users

@@ -49,7 +49,7 @@ class CustomerConnectMailSender(models.AbstractModel):
             )
 
     @api.model
-    def _send(self, template, partners, kind, log_partner=None, links=None):
+    def _send(self, template, partners, kind, log_partner=None, links=None, attachments=None):
         """Queue the e-mail ``template`` (a mail.template on res.partner, or its
         XML id) to each of ``partners`` and record it in the e-mail history.
 
@@ -58,6 +58,7 @@ class CustomerConnectMailSender(models.AbstractModel):
             not the recipient (a login shared between dealer companies).
         :param links: {partner id: URL} handed to the rendering only, read by
             the template as ``ctx.get('connect_links', {}).get(object.id)``
+        :param attachments: [(file name, content)] attached to every e-mail
         :return: the history rows created
         """
         if not partners:
@@ -71,6 +72,15 @@ class CustomerConnectMailSender(models.AbstractModel):
             connect_reuse_compiled_qweb=True, connect_links=links or {}
         )
         mails = self._queue_mails(template, partners)
+        if attachments:
+            # the files belong to the mails only (no record: staff reach them
+            # through the e-mail history, the mail queue is the system's)
+            files = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create([{"name": name, "raw": content} for name, content in attachments])
+            )
+            mails.write({"attachment_ids": [Command.link(file.id) for file in files]})
         mail_by_partner = {mail.res_id: mail for mail in mails}
         return self.env["customer_connect.mail.log"]._record(
             kind,

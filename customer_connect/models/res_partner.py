@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import verify_hash_signed
 
 CONNECT_STATES = [
@@ -95,6 +95,11 @@ class ResPartner(models.Model):
         help="Open invoices and credit notes of the account, oldest due first; "
         "read by the account summary e-mail.",
     )
+    connect_statement_monthly = fields.Boolean(
+        "Monthly statement by e-mail",
+        help="Send this customer's statement of account to its billing contacts each month.",
+    )
+    connect_statement_last_sent = fields.Date("Last monthly statement", copy=False, readonly=True)
     connect_mail_log_ids = fields.One2many(
         "customer_connect.mail.log", "partner_id", string="E-mails sent to this contact"
     )
@@ -437,25 +442,21 @@ class ResPartner(models.Model):
                 order="invoice_date_due, id",
             )
 
-    def action_connect_send_account_summary(self):
-        """Send the account summary (open invoices, what is due, how old) to
-        the billing contacts of these customers."""
-        self._connect_check_staff_access()
-        for account in self.commercial_partner_id:
-            recipients = account._connect_summary_recipients()
-            if not recipients:
-                raise UserError(
-                    self.env._(
-                        "%(name)s has no billing contact with an e-mail.",
-                        name=account.display_name,
-                    )
-                )
-            self.env["customer_connect.mail.sender"]._send(
-                "customer_connect.mail_template_connect_account_summary",
-                recipients,
-                "account_summary",
-            )
+    def action_connect_send_account_statement(self):
+        """Send Account Statement: the statement of account (PDF) with the
+        open items listed in the e-mail, to the billing contacts."""
+        self.env["customer_connect.statement"]._send(self)
         return True
+
+    def action_connect_send_account_summary(self):
+        """The account summary is a statement now (kept for saved actions)."""
+        return self.action_connect_send_account_statement()
+
+    def _connect_pay_url(self, amount=None, currency=None):
+        """Where a statement's QR code leads this customer to pay; the
+        customer's activity list until a payment addon offers a pay page."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/my/activity"
 
     def action_connect_view_portal_events(self):
         """What this contact, or every contact of this customer, did in the

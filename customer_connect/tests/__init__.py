@@ -11,3 +11,4 @@ from . import test_mail_log
 from . import test_tour
 from . import test_portal_activity_list
 from . import test_portal_profile
+from . import test_portal_statements

@@ -61,7 +61,8 @@ class TestMailLog(ConnectCase):
             active_model="account.move", active_ids=paid.ids
         ).create({})._create_payments()
         self.farm.with_user(self.staff).action_connect_send_account_summary()
-        log = self.env["customer_connect.mail.log"].search([("kind", "=", "account_summary")])
+        log = self.env["customer_connect.mail.log"].search([("kind", "=", "statement")])
+        self.assertEqual(len(log.mail_id.attachment_ids), 1, "the statement PDF")
         self.assertEqual(log.partner_id, self.farm_billing, "sent to the billing contact")
         body = str(log.mail_id.body_html)
         self.assertIn(open_invoice.name, body)

@@ -12,6 +12,7 @@ STAFF_ACTIONS = (
     "action_connect_send_welcome",
     "action_connect_send_password_reset",
     "action_connect_send_account_summary",
+    "action_connect_send_account_statement",
     "action_connect_view_email_history",
     "action_connect_view_portal_events",
 )

@@ -1,0 +1,166 @@
+import base64
+import io
+from datetime import timedelta
+
+import qrcode
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+STATEMENT_REPORTS = {
+    "outstanding": "partner_statement.outstanding_statement",
+    "activity": "partner_statement.activity_statement",
+}
+
+
+class StatementCommon(models.AbstractModel):
+    """OCA partner_statement is the engine (one query per statement, aging
+    buckets, the dealer's letterhead); Customer Connect adds the balance in
+    words, in the customer's language, and a QR code to pay."""
+
+    _inherit = "statement.common"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        values = super()._get_report_values(docids, data)
+        values["connect_amount_in_words"] = self._connect_amount_in_words
+        values["connect_pay_qr"] = self._connect_pay_qr
+        return values
+
+    @api.model
+    def _connect_amount_in_words(self, amount, currency, partner):
+        """The balance in words, in the customer's language (Odoo's
+        amount_to_text, which is num2words with the currency's units)."""
+        words = currency.with_context(lang=partner.lang or "en_US").amount_to_text(abs(amount))
+        if amount < 0:
+            return self.env._("%(amount)s in your favour", amount=words)
+        return words
+
+    @api.model
+    def _connect_pay_qr(self, partner, amount, currency):
+        """A PNG data URI of a QR code opening the customer's pay page."""
+        url = partner.commercial_partner_id._connect_pay_url(amount, currency)
+        image = qrcode.make(url, box_size=4, border=2)
+        stream = io.BytesIO()
+        image.save(stream, format="PNG")
+        return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+
+class CustomerConnectStatement(models.AbstractModel):
+    """Statements of account: the portal's download, the dealer's "Send
+    Account Statement" and the monthly send, one place for all three."""
+
+    _name = "customer_connect.statement"
+    _description = "Customer Connect statements of account"
+
+    @api.model
+    def _report_data(self, account, company, kind="outstanding", date_start=None, date_end=None):
+        """What OCA partner_statement needs to print ``account``'s statement
+        in ``company``: open items aged by month, or all activity between
+        two dates."""
+        date_end = date_end or fields.Date.context_today(self)
+        data = {
+            "date_end": date_end,
+            "company_id": company.id,
+            "partner_ids": account.ids,
+            "show_aging_buckets": True,
+            "show_only_overdue": False,
+            "filter_non_due_partners": False,
+            "filter_negative_balances": False,
+            "account_type": "asset_receivable",
+            "aging_type": "months",
+            "excluded_accounts_ids": [],
+        }
+        if kind == "activity":
+            data.update(is_activity=True, date_start=date_start or date_end - timedelta(days=90))
+        else:
+            data["is_outstanding"] = True
+        return data
+
+    @api.model
+    def _render_pdf(self, account, company, kind="outstanding", date_start=None, date_end=None):
+        """The statement PDF of ``account`` in ``company``; the caller has
+        checked that the current user may have it."""
+        if kind not in STATEMENT_REPORTS:
+            raise UserError(self.env._("Unknown statement kind."))
+        if date_start and date_end and date_start > date_end:
+            raise UserError(self.env._("The start date must be before the end date."))
+        data = self._report_data(account, company, kind, date_start, date_end)
+        # the report reads every receivable line of the account: the system
+        # renders it, for the account the caller was checked against
+        report = self.env["ir.actions.report"].sudo().with_company(company)
+        pdf, _type = report._render_qweb_pdf(STATEMENT_REPORTS[kind], account.ids, data=data)
+        return pdf
+
+    @api.model
+    def _portal_statement(self, kind="outstanding", date_start=None, date_end=None):
+        """The current portal contact's statement, in the current company,
+        when its level opens statements there."""
+        user = self.env.user
+        user._connect_require("statements")
+        company = self.env.company
+        if company.id in user._connect_denied_company_ids("statements"):
+            raise AccessError(
+                self.env._("Your access level does not include this part of the portal.")
+            )
+        account = user.commercial_partner_id
+        pdf = self._render_pdf(account, company, kind, date_start, date_end)
+        self.env["customer_connect.portal.event"]._record(
+            "statement_downloaded",
+            name=self.env._("Statement of %(date)s", date=fields.Date.today()),
+        )
+        return account, pdf
+
+    @api.model
+    def _send(self, accounts):
+        """E-mail each account's statement (PDF attached) to its billing
+        contacts, recorded in the e-mail history."""
+        accounts._connect_check_staff_access()
+        Sender = self.env["customer_connect.mail.sender"]
+        logs = self.env["customer_connect.mail.log"]
+        for account in accounts.commercial_partner_id:
+            recipients = account._connect_summary_recipients()
+            if not recipients:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has no billing contact with an e-mail.",
+                        name=account.display_name,
+                    )
+                )
+            company = account._connect_company()
+            pdf = self._render_pdf(account, company)
+            name = f"Statement {account.ref or account.name} {fields.Date.today()}.pdf"
+            logs |= Sender._send(
+                "customer_connect.mail_template_connect_statement",
+                recipients,
+                "statement",
+                attachments=[(name, pdf)],
+            )
+        return logs
+
+    @api.model
+    def _cron_send_monthly(self, chunk=50):
+        """The monthly statement of the customers who opted in, not sent yet
+        this month; one chunk per call (Odoo's cron commits and calls again
+        while _notify_progress says work remains)."""
+        month_start = fields.Date.context_today(self).replace(day=1)
+        Partner = self.env["res.partner"].sudo()
+        domain = [
+            ("connect_statement_monthly", "=", True),
+            ("parent_id", "=", False),
+            "|",
+            ("connect_statement_last_sent", "=", False),
+            ("connect_statement_last_sent", "<", month_start),
+        ]
+        accounts = Partner.search(domain, limit=chunk, order="id")
+        for account in accounts:
+            try:
+                with self.env.cr.savepoint():
+                    # sent as the system: the cron is the dealer's own
+                    self._send(account)
+            except UserError:
+                pass  # no billing e-mail: nothing to send, not retried this month
+        accounts.write({"connect_statement_last_sent": fields.Date.context_today(self)})
+        self.env["ir.cron"]._notify_progress(
+            done=len(accounts), remaining=Partner.search_count(domain)
+        )
