@@ -224,3 +224,8 @@ class TestCustomerActivity(ConnectCase, HttpCase):
             Event.with_user(self.portal_user).search([])
         with self.assertRaises(AccessError):
             Event.with_user(self.portal_user).create({"kind": "payment"})
+
+    def test_tour_activity_filters(self):
+        self.start_tour(
+            "/my/activity", "customer_connect_portal_activity", login=self.portal_user.login
+        )
