@@ -1,19 +1,26 @@
 import ast
 
 from odoo import Command, sql_db
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ConnectCase
 
 
 @tagged("post_install", "-at_install")
 class TestDashboard(ConnectCase):
+    def _dashboard_env(self, user):
+        """The partner model and domain as the Customer Accounts action gives
+        them to the web client (its context included)."""
+        action = self.env.ref("customer_connect.action_connect_customer_accounts")
+        Partner = self.env["res.partner"].with_user(user)
+        return Partner.with_context(**ast.literal_eval(action.context)), ast.literal_eval(
+            action.domain
+        )
+
     def _dashboard(self, user):
         """What the Customer Accounts dashboard asks the server for its first
         page: the list, the total and the searchpanel counters."""
-        action = self.env.ref("customer_connect.action_connect_customer_accounts")
-        domain = ast.literal_eval(action.domain)
-        Partner = self.env["res.partner"].with_user(user)
+        Partner, domain = self._dashboard_env(user)
         spec = {
             name: {}
             for name in (
@@ -83,5 +90,114 @@ class TestDashboard(ConnectCase):
         large = sql_db.sql_counter - before
         self.assertEqual(small, large, "queries independent of the number of customers")
         self.env.invalidate_all()
-        with self.assertQueryCount(7):
+        # 8 since the company counter puts its groups in the companies' order
+        # with a query of its own (7 when Odoo's read_group joined res_company
+        # to every account instead)
+        with self.assertQueryCount(8):
             self._dashboard(self.staff)
+
+    def _two_dealer_companies(self):
+        """A second dealer company ordered before the first one (lower
+        sequence, higher id) with two customers, and a partner of it that is
+        not shared (an employee's), visible from every company by Odoo's
+        record rule."""
+        south = self.env["res.company"].create({"name": "Southfield Machinery", "sequence": 0})
+        self.assertGreater(south.id, self.company.id)
+        self.company.sequence = 5
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": f"South Farm {i}",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "company_id": south.id,
+                }
+                for i in range(2)
+            ]
+        )
+        clerk = new_test_user(
+            self.env,
+            "south_clerk",
+            groups="base.group_user",
+            company_id=south.id,
+            company_ids=[Command.set(south.ids)],
+        )
+        clerk.partner_id.write({"customer_rank": 1, "company_id": south.id})
+        self.assertFalse(clerk.partner_id.partner_share)
+        return south
+
+    def _panels(self, Partner, domain, **kwargs):
+        """Both search panels of the dashboard, company_id also as a filter
+        (select="multi") and with the options the web client may pass."""
+        return [
+            Partner.search_panel_select_range(
+                "company_id", search_domain=domain, enable_counters=True, **kwargs
+            ),
+            Partner.search_panel_select_range(
+                "company_id",
+                search_domain=domain,
+                enable_counters=True,
+                hierarchize=False,
+                **kwargs,
+            ),
+            Partner.search_panel_select_multi_range(
+                "company_id", search_domain=domain, enable_counters=True, **kwargs
+            ),
+            Partner.search_panel_select_multi_range(
+                "connect_state", search_domain=domain, enable_counters=True, **kwargs
+            ),
+        ]
+
+    def test_company_counters_respect_record_rules(self):
+        south = self._two_dealer_companies()
+        # staff working in the first company only: south's customers are out
+        # of reach, the employee's partner is not; the panel lists only the
+        # companies the user may read (Odoo's rule on res.company)
+        page, counters, companies = self._dashboard(self.staff)
+        self.assertEqual(page["length"], 4)
+        self.assertEqual(sum(v["__count"] for v in counters["values"]), 4)
+        self.assertEqual(
+            [(v["id"], v["__count"]) for v in companies["values"]], [(self.company.id, 3)]
+        )
+        Partner, domain = self._dashboard_env(self.staff)
+        flat = Partner.search_panel_select_range(
+            "company_id", search_domain=domain, enable_counters=True, hierarchize=False
+        )
+        self.assertEqual(
+            [(v["id"], v["display_name"], v["__count"]) for v in flat["values"]],
+            [(south.id, "Southfield Machinery", 1), (self.company.id, self.company.name, 3)],
+            "in the companies' order (sequence, name), not their ids'",
+        )
+        # both companies allowed and ticked in the company switcher
+        self.staff.company_ids |= south
+        staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
+        Partner, domain = self._dashboard_env(staff)
+        companies = Partner.search_panel_select_range(
+            "company_id", search_domain=domain, enable_counters=True
+        )
+        self.assertEqual(
+            [(v["id"], v["__count"]) for v in companies["values"]],
+            [(south.id, 3), (self.company.id, 3)],
+        )
+
+    def test_counters_same_as_odoo(self):
+        """The dashboard's counters are Odoo's own, whatever the options."""
+        south = self._two_dealer_companies()
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        self.staff.company_ids |= south
+        for allowed in (self.company, self.company | south):
+            staff = self.staff.with_context(allowed_company_ids=allowed.ids)
+            Partner, domain = self._dashboard_env(staff)
+            Odoo = Partner.with_context(connect_dashboard=False)
+            for kwargs in (
+                {},
+                {"limit": 200},
+                {"limit": 1},
+                {"filter_domain": [("connect_state", "=", "invited")]},
+                {"category_domain": [("company_id", "=", south.id)]},
+            ):
+                with self.subTest(companies=allowed.mapped("name"), **kwargs):
+                    self.assertEqual(
+                        self._panels(Partner, domain, **kwargs),
+                        self._panels(Odoo, domain, **kwargs),
+                    )
