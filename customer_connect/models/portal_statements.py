@@ -1,11 +1,14 @@
 import base64
 import io
+import logging
 from datetime import timedelta
 
 import qrcode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 STATEMENT_REPORTS = {
     "outstanding": "partner_statement.outstanding_statement",
@@ -158,8 +161,9 @@ class CustomerConnectStatement(models.AbstractModel):
                 with self.env.cr.savepoint():
                     # sent as the system: the cron is the dealer's own
                     self._send(account)
-            except UserError:
-                pass  # no billing e-mail: nothing to send, not retried this month
+            except UserError as error:
+                # no billing e-mail: nothing to send, not retried this month
+                _logger.info("Monthly statement of %s not sent: %s", account.display_name, error)
         accounts.write({"connect_statement_last_sent": fields.Date.context_today(self)})
         self.env["ir.cron"]._notify_progress(
             done=len(accounts), remaining=Partner.search_count(domain)

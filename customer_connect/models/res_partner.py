@@ -270,6 +270,23 @@ class ResPartner(models.Model):
             self._connect_company()
         )
 
+    def _connect_check_link_reader(self):
+        """Signup and reset links of other people's accounts are for the
+        system and Settings administrators only: Odoo lets any employee
+        with contact rights get one (its set-password template through the
+        composer, signup_get_auth_param over JSON-RPC), which hands over a
+        customer's account (security review, finding F1/F2)."""
+        if not self.env.su and not self.env.user.has_group("base.group_erp_manager"):
+            raise AccessError(self.env._("Only administrators may obtain sign-up links."))
+
+    def _get_signup_url(self):
+        self._connect_check_link_reader()
+        return super()._get_signup_url()
+
+    def signup_get_auth_param(self):
+        self._connect_check_link_reader()
+        return super().signup_get_auth_param()
+
     @api.model
     def _get_partner_from_token(self, token):
         payload = verify_hash_signed(self.sudo().env, "signup", token)
