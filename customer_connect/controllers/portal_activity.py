@@ -147,6 +147,11 @@ class ConnectPortalActivity(PortalAccount):
             user._connect_require("activity")
             if report_type == "pdf" or download:
                 user._connect_require("documents")
+                # a login shared between dealer companies: this invoice's
+                # company and customer decide, not the login's best level
+                invoice = request.env["account.move"].browse(invoice_id).exists()
+                if invoice and not invoice._connect_opens_for("documents"):
+                    raise AccessError(request.env._("This document is not open to you."))
         response = super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )

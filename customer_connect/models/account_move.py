@@ -19,23 +19,32 @@ class AccountMove(models.Model):
         The one gate behind every way in that skips the record rules (token
         links, the portal chatter, Odoo's sudo-rendered PDFs):
         * dealer staff: yes (their rights and rules apply as usual);
-        * a portal contact: where the level of the invoice's company grants it;
-        * not signed in (a token link): only for customers that do not use
-          Customer Connect; a customer on Customer Connect opens its
-          documents by signing in, so that its contact's level applies.
+        * an invoice of a customer on Customer Connect: only for a login
+          that is one of that customer's contacts, where that contact's
+          level (the most restrictive of them, if several) grants the area;
+          not signed in, never: the contact signs in so that its level
+          applies;
+        * an invoice of a customer not on Customer Connect: Odoo's own
+          portal (a token, or the record rules), with the signed-in
+          contact's level in the invoice's company.
         """
         user = self.env.user
         if self.env.su or user._is_internal():
             return True
-        if user._is_public():
-            # the customers' portal state is theirs, not the visitor's
-            return all(
-                move.commercial_partner_id.connect_state == "not_invited" for move in self.sudo()
-            )
-        denied = set(user._connect_denied_company_ids(area))
         if not self:
             return user._connect_grants(area)
-        return not any(move.company_id.id in denied for move in self.sudo())
+        denied = set() if user._is_public() else set(user._connect_denied_company_ids(area))
+        for move in self.sudo():
+            # the customers' portal state is theirs, not the visitor's
+            customer = move.commercial_partner_id
+            if customer.connect_state == "not_invited":
+                if move.company_id.id in denied:
+                    return False
+            elif user._is_public() or not user._connect_customer_grants(
+                move.company_id, customer, area
+            ):
+                return False
+        return True
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
@@ -63,3 +72,58 @@ class AccountMove(models.Model):
                 )
             return [name for name in field_names if name not in DOCUMENT_FIELDS]
         return field_names
+
+
+def _invoices_of_attachments(env, attachments_sudo):
+    """The invoices whose documents ``attachments_sudo`` are: attached to the
+    invoice itself, or to one of its chatter messages."""
+    moves = env["account.move"]
+    for attachment in attachments_sudo:
+        if attachment.res_model == "account.move" and attachment.res_id:
+            moves |= moves.browse(attachment.res_id)
+        elif attachment.res_model == "mail.message" and attachment.res_id:
+            message = env["mail.message"].sudo().browse(attachment.res_id)
+            if message.model == "account.move" and message.res_id:
+                moves |= moves.browse(message.res_id)
+    return moves
+
+
+class IrAttachment(models.Model):
+    _inherit = "ir.attachment"
+
+    def validate_access(self, access_token):
+        # A portal user reaches an attachment only with its token (Odoo's
+        # portal chatter hands them out): an invoice's files are documents,
+        # "download and print" decides, as on the invoice's PDF field.
+        attachment_sudo = super().validate_access(access_token)
+        user = self.env.user
+        if not self.env.su and not user._is_internal():
+            moves = _invoices_of_attachments(self.env, attachment_sudo).exists()
+            if moves and not moves.with_env(self.env)._connect_opens_for("documents"):
+                raise AccessError(
+                    self.env._("Your access level does not include downloading documents.")
+                )
+        return attachment_sudo
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    def _portal_message_format(self, properties_names, options=None):
+        # The portal chatter lists an invoice's files with their access
+        # tokens: not for a contact whose level does not include documents.
+        values_list = super()._portal_message_format(properties_names, options=options)
+        # a token link formats the messages as the system: the visitor's
+        # own level decides all the same
+        if self.env.user._is_internal():
+            return values_list
+        closed = {}
+        for values, message in zip(values_list, self):
+            if message.model != "account.move" or not values.get("attachment_ids"):
+                continue
+            if message.res_id not in closed:
+                move = self.env["account.move"].sudo(False).browse(message.res_id)
+                closed[message.res_id] = not move._connect_opens_for("documents")
+            if closed[message.res_id]:
+                values["attachment_ids"] = []
+        return values_list

@@ -9,7 +9,8 @@ from odoo.tools import email_normalize, is_html_empty
 from odoo.tools.mail import html_to_inner_content
 
 # what _queue_mails takes from a rendered mail.template (send_mail_batch's list
-# less attachments and reports, which go through send_mail_batch itself)
+# less the recipients, which are the contact alone; attachments and reports
+# are added when the template has some)
 MAIL_TEMPLATE_FIELDS = (
     "auto_delete",
     "body_html",
@@ -96,31 +97,23 @@ class CustomerConnectMailSender(models.AbstractModel):
         says, they go to the contact only).
 
         This is Odoo's ``send_mail_batch()`` less one thing: Odoo also copies
-        the whole laid-out HTML into the chatter body of each message, which
+        the whole laid-out HTML into the chatter body of each message (where
+        anyone who reads the contact's chatter would read the link), and
         sanitizes it three times per e-mail, almost half of a bulk
         invitation's time (tests/bench/bench_bulk_invite.py). These e-mails
         are not chatter messages (the e-mail history is their record), so
-        the body is kept only where the mail queue sends it from. A template
-        with attachments or reports goes through ``send_mail_batch()``.
+        the body is kept only where the mail queue sends it from, and so are
+        the template's attachments and reports.
         """
+        fields = MAIL_TEMPLATE_FIELDS
         if template.attachment_ids or template.report_template_ids:
-            mails = template.send_mail_batch(partners.ids, force_send=False)
-            for mail in mails:
-                partner = partners.browse(mail.res_id)
-                mail.write(
-                    {
-                        "email_to": partner.email_formatted,
-                        "email_cc": False,
-                        "recipient_ids": [Command.clear()],
-                    }
-                )
-            return mails
-        values_by_id = template._generate_template(partners.ids, MAIL_TEMPLATE_FIELDS)
+            fields += ("attachment_ids", "report_template_ids")
+        values_by_id = template._generate_template(partners.ids, fields)
         layout = template.email_layout_xmlid
         langs = template._render_lang(partners.ids) if layout and template.lang else {}
         companies = partners._mail_get_companies(default=self.env.company) if layout else {}
         Render = self.env["mail.render.mixin"]
-        vals_list = []
+        vals_list, reports_by_partner = [], []
         for partner in partners:
             values = values_by_id[partner.id]
             body = values.get("body_html") or ""
@@ -142,9 +135,21 @@ class CustomerConnectMailSender(models.AbstractModel):
             }
             if not vals["email_from"]:
                 vals.pop("email_from")
+            if values.get("attachment_ids"):
+                vals["attachment_ids"] = [Command.link(aid) for aid in values["attachment_ids"]]
             vals_list.append(vals)
+            reports_by_partner.append(values.get("attachments") or [])
         # the mail queue is the system's (mail.mail has no rights for staff)
-        return self.env["mail.mail"].sudo().create(vals_list)
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        for mail, reports in zip(mails, reports_by_partner):
+            if reports:
+                # as _send's attachments: owned by the mail alone, not by a
+                # record whose readers would get them
+                mail.attachment_ids = [
+                    Command.create({"name": name, "datas": datas, "type": "binary"})
+                    for name, datas in reports
+                ]
+        return mails
 
     @api.model
     def _render_layout(self, layout, body, partner, company, lang):

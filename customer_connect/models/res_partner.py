@@ -294,9 +294,15 @@ class ResPartner(models.Model):
             # a Customer Connect invitation link (see customer_connect.invitation)
             return self.env["customer_connect.invitation"]._partner_from_token(token)
         partner = super()._get_partner_from_token(token)
-        if partner and partner.sudo().connect_login_state == "invited" and not partner.user_ids:
+        if not partner or partner.sudo().user_ids:
+            return partner
+        if partner.sudo().connect_login_state == "invited":
             # an invited contact opens its account with its latest
             # invitation's link only, not with a token made another way
+            return None
+        if self.env["customer_connect.invitation"]._employee_partners(partner):
+            # an ex-employee's partner: a new login on it would read that
+            # employee's chats (security review, finding F8)
             return None
         return partner
 

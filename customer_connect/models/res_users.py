@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
 
 PROFILE_FIELDS = [
     "title",
@@ -23,6 +24,17 @@ PROFILE_FIELDS = [
 # count is taken under this transaction-level advisory lock (a row lock on the
 # group would also block Odoo's own writes to the group).
 STAFF_SEATS_LOCK = 0x43435354  # "CCST"
+
+# Groups a removable dealership user may hold beside the Customer Connect
+# roles and what every employee has: switches that change how screens look,
+# not what one may do.
+TECHNICAL_SWITCHES = (
+    "base.group_multi_company",
+    "base.group_multi_currency",
+    "base.group_allow_export",
+    "uom.group_uom",
+    "product.group_product_variant",
+)
 
 
 class ResUsers(models.Model):
@@ -70,16 +82,63 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------------
     # Portal areas: the one place each area's capability is decided
     # ------------------------------------------------------------------
-    def _connect_levels_by_company(self):
-        """{dealer company: access level} of this portal login: the level of
-        its own contact, and of each contact of another dealer company that
-        shares the login (each company's level applies in that company)."""
+    def _connect_contacts(self):
+        """The customers' contacts this portal login stands for: its own
+        partner, and the contacts of other dealer companies sharing it."""
         self.ensure_one()
         # a login may stand for contacts of companies it cannot read
-        contacts = self.partner_id.sudo() | self.env["res.partner"].sudo().search(
+        return self.partner_id.sudo() | self.env["res.partner"].sudo().search(
             [("connect_user_id", "=", self.id)]
         )
-        return {contact._connect_company(): contact.connect_access_level_id for contact in contacts}
+
+    def _connect_levels_by_customer(self):
+        """{(dealer company or no company, customer): access levels} of this
+        portal login: one customer's contacts on one login all apply, the
+        most restrictive wins (see _connect_level_grants)."""
+        Level = self.env["customer_connect.access.level"]
+        levels = {}
+        for contact in self._connect_contacts():
+            customer = contact.commercial_partner_id
+            key = (contact.company_id or customer.company_id, customer)
+            levels[key] = levels.get(key, Level) | contact.connect_access_level_id
+        return levels
+
+    def _connect_levels_by_company(self):
+        """{dealer company: access levels} of this portal login: the levels
+        of its contacts in each company (each company's levels apply in that
+        company; several contacts of one company: the most restrictive)."""
+        self.ensure_one()
+        Level = self.env["customer_connect.access.level"]
+        levels = {}
+        for contact in self._connect_contacts():
+            company = contact._connect_company()
+            levels[company] = levels.get(company, Level) | contact.connect_access_level_id
+        return levels
+
+    @staticmethod
+    def _connect_level_grants(levels, area):
+        """Whether every one of ``levels`` opens ``area`` (no level at all is
+        a login Customer Connect never configured: Odoo's portal rights)."""
+        return all(level._grants(area) for level in levels)
+
+    def _connect_customer_grants(self, company, customer, area):
+        """Whether this login opens ``area`` on ``customer``'s documents of
+        dealer company ``company``: it must be one of that customer's
+        contacts, and their level must open the area. What a token or a
+        sudo-rendered page is held to for a customer on Customer Connect."""
+        self.ensure_one()
+        levels = self._connect_levels_by_customer()
+        found = levels.get((company, customer))
+        if found is None:
+            found = levels.get((company.browse(), customer))
+        if found is None:
+            # a contact kept to another of the dealer's companies than the
+            # document's: its levels for that customer, all of them
+            same_customer = [lv for (_c, cust), lv in levels.items() if cust == customer]
+            if not same_customer:
+                return False
+            found = self.env["customer_connect.access.level"].union(*same_customer)
+        return self._connect_level_grants(found, area)
 
     def _connect_denied_company_ids(self, area):
         """Ids of the dealer companies in which this user's access level does
@@ -91,8 +150,8 @@ class ResUsers(models.Model):
             return []
         return [
             company.id
-            for company, level in self._connect_levels_by_company().items()
-            if not level._grants(area)
+            for company, levels in self._connect_levels_by_company().items()
+            if not self._connect_level_grants(levels, area)
         ]
 
     def _connect_grants(self, area):
@@ -103,8 +162,10 @@ class ResUsers(models.Model):
         self.ensure_one()
         if not self._is_portal():
             return True
-        levels = self._connect_levels_by_company().values()
-        return any(level._grants(area) for level in levels)
+        return any(
+            self._connect_level_grants(levels, area)
+            for levels in self._connect_levels_by_company().values()
+        )
 
     def _connect_require(self, area):
         """Refuse (403 on a route, an error over RPC) when this user may not
@@ -133,15 +194,22 @@ class ResUsers(models.Model):
 
     @api.model
     def signup(self, values, token=None):
-        partner = (
-            self.env["res.partner"]._signup_retrieve_partner(token, raise_exception=True)
-            if token
-            else None
+        # only our invitation's link proves the address: it was e-mailed to
+        # the contact alone (Odoo's tokens may come from anywhere: review F8)
+        invited = (
+            self.env["customer_connect.invitation"]._partner_from_token(token) if token else None
         )
+        asked_login = values.get("login")  # Odoo pops it for an existing login
+        # the address the link went to (a new login rewrites it)
+        invited_email = email_normalize(invited.sudo().email or "") if invited else False
         result = super().signup(values, token=token)
-        if partner:
-            # following the link from the invitation proves the address works
-            partner.sudo().connect_email_confirmed = True  # protected field; token checked
+        if invited:
+            invited_sudo = invited.sudo()
+            login = email_normalize(asked_login or result[0] or "")
+            if login and login == invited_email:
+                # following the link proves the address works, for the
+                # address it was sent to; protected field, token checked
+                invited_sudo.connect_email_confirmed = True
         return result
 
     # ------------------------------------------------------------------
@@ -243,13 +311,13 @@ class ResUsers(models.Model):
             )
         )
         employee = self.env.ref("base.group_user")
-        # technical switches (several companies, currencies, units...) that
-        # Odoo hands out by itself are no power over anything
-        switches = (
-            self.env["res.groups"]
-            .sudo()
-            .search([("category_id", "=", self.env.ref("base.module_category_hidden").id)])
-        )
+        # technical switches Odoo hands out by itself (a user of several
+        # companies gets "Multi Companies"); settings' switches are implied
+        # by every employee already. Not Odoo's whole hidden category: it
+        # holds powers too ("Show Full Accounting Features").
+        switches = self.env["res.groups"].sudo()
+        for xmlid in TECHNICAL_SWITCHES:
+            switches |= self.env.ref(xmlid, raise_if_not_found=False) or switches
         admin_powers = self.env.ref("base.group_system") | self.env.ref("base.group_erp_manager")
         return (
             roles | roles.trans_implied_ids | employee | employee.trans_implied_ids | switches

@@ -126,3 +126,59 @@ class TestInvitationLinks(ConnectCase):
         self.farm_fiona.email = "fiona@greenacres.example; other@elsewhere.example"
         with self.assertRaisesRegex(UserError, "no usable e-mail"):
             self.farm_fiona.with_user(self.staff)._connect_invite()
+
+    def test_template_with_attachment_keeps_the_link_out_of_the_chatter(self):
+        """A dealer adds a brochure to the invitation template: the e-mail
+        carries the brochure, and the link stays in the queued e-mail alone
+        (Odoo's send_mail_batch would copy the body into a chatter message)."""
+        template = self.env.ref("customer_connect.mail_template_connect_invitation")
+        brochure = self.env["ir.attachment"].create(
+            {"name": "brochure.pdf", "raw": b"%PDF-1.4 brochure", "res_model": "mail.template",
+             "res_id": template.id}
+        )
+        template.attachment_ids = brochure
+        self.farm_billing.with_user(self.staff)._connect_invite()
+        mail = self.farm_billing.connect_mail_log_ids.mail_id
+        self.assertIn("/web/signup", str(mail.body_html))
+        self.assertIn(brochure, mail.attachment_ids)
+        self.assertEqual(mail.email_to, self.farm_billing.email_formatted)
+        self.assertFalse(mail.recipient_ids)
+        messages = self.env["mail.message"].sudo().search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.farm_billing.id)]
+        )
+        for message in messages:
+            self._assert_no_link(message.body, f"chatter message {message.id}")
+
+    def test_only_our_link_to_its_address_confirms_the_email(self):
+        """Review F8: a confirmed address lets a login be shared with another
+        dealer company; only the e-mailed invitation, completed with the
+        address it went to, confirms it."""
+        Users = self.env["res.users"].sudo()
+        # a token made by Odoo (not e-mailed by us) for a contact never invited
+        self.golf_keeper.sudo().signup_prepare(signup_type="signup")
+        odoo_token = self.golf_keeper.sudo()._generate_signup_token()
+        Users.signup({"login": self.golf_keeper.email, "password": "Pw-0123456789"}, odoo_token)
+        self.assertTrue(self.golf_keeper.user_ids)
+        self.assertFalse(self.golf_keeper.connect_email_confirmed)
+        # our invitation, completed with another login than its address
+        self.farm_fiona.with_user(self.staff)._connect_invite()
+        token = self._signup_token(self.farm_fiona)
+        Users.signup({"login": "someone@elsewhere.example", "password": "Pw-0123456789"}, token)
+        self.assertFalse(self.farm_fiona.connect_email_confirmed)
+        # and as meant: confirmed
+        self._activate(self.farm_billing)
+        self.assertTrue(self.farm_billing.connect_email_confirmed)
+
+    def test_odoo_token_never_opens_an_ex_employee_partner(self):
+        """An archived employee's partner: a token made for it (Odoo's reset
+        form, a partner manager) never creates a login on it."""
+        former = new_test_user(self.env, "former2", groups="base.group_user")
+        former.active = False
+        former.partner_id.sudo().signup_prepare(signup_type="signup")
+        token = former.partner_id.sudo()._generate_signup_token()
+        self.assertFalse(self.env["res.partner"]._signup_retrieve_info(token))
+        with self.assertRaisesRegex(UserError, "not valid"):
+            self.env["res.users"].sudo().signup(
+                {"login": "former2-again@elsewhere.example", "password": "Pw-0123456789"}, token
+            )
+        self.assertFalse(former.partner_id.with_context(active_test=False).user_ids - former)

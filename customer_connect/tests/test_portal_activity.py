@@ -246,3 +246,123 @@ class TestPortalActivity(ConnectCase, HttpCase):
         self.assertNotIn("connect", rule.domain_force)
         ours = self.env.ref("customer_connect.rule_portal_activity_account_move")
         self.assertFalse(ours.groups, "a global rule")
+
+    # -- review F4-F6: logins that are not this customer's, shared logins,
+    # -- chatter files --------------------------------------------------
+    def test_token_of_another_customer_is_refused_to_a_signed_in_login(self):
+        """Golf's contact (full level) holds a token link to an invoice of
+        Greenacres, whose contacts are on Customer Connect: only Greenacres'
+        contacts, at their level, open it."""
+        golf_user = self._activate(self.golf_keeper)
+        self._give("payments_only")
+        self.authenticate(golf_user.login, self.password)
+        token = self.farm_invoice._portal_ensure_token()
+        for query in ("", "&report_type=pdf", "&report_type=pdf&download=true"):
+            url = f"/my/invoices/{self.farm_invoice.id}?access_token={token}{query}"
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (303, 403), query)
+            self.assertNotIn(self.farm_invoice.name, response.text, query)
+            self.assertNotIn(b"%PDF", response.content[:10], query)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/chatter_fetch",
+                {"thread_model": "account.move", "thread_id": self.farm_invoice.id,
+                 "token": token},
+            )
+
+    def _south_with_shared_login(self, south_code):
+        """Greenacres' login also stands for its contact at a second dealer
+        company, Southfield, with the level ``south_code`` there; returns
+        Southfield's invoice to that customer."""
+        south = self.setup_other_company(name="Southfield Machinery")["company"]
+        self.staff.company_ids |= south
+        south_farm = self.env["res.partner"].create(
+            {
+                "name": "Greenacres Farm (South)",
+                "is_company": True,
+                "company_id": south.id,
+                "customer_rank": 1,
+                "child_ids": [
+                    Command.create(
+                        {"name": "Accounts", "email": self.farm_billing.email,
+                         "type": "invoice", "company_id": south.id}
+                    )
+                ],
+            }
+        )
+        contact = south_farm.child_ids
+        staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
+        code, message = contact.with_user(staff)._connect_invite()[contact]
+        self.assertEqual(code, "company_added", message)
+        contact.with_user(staff).connect_access_level_id = self._level(south_code, south)
+        return self.init_invoice(
+            "out_invoice", partner=south_farm, amounts=[120], post=True, company=south
+        )
+
+    def test_shared_login_prints_only_where_its_level_allows(self):
+        """Full access at Northfield, payments only at Southfield: the
+        Southfield invoice opens but does not print or download."""
+        south_invoice = self._south_with_shared_login("payments_only")
+        self.authenticate(self.portal_user.login, self.password)
+        self.assertEqual(self.url_open(f"/my/invoices/{south_invoice.id}").status_code, 200)
+        for query in ("?report_type=pdf", "?report_type=pdf&download=true"):
+            response = self.url_open(f"/my/invoices/{south_invoice.id}{query}")
+            self.assertEqual(response.status_code, 403, query)
+            self.assertNotIn(b"%PDF", response.content[:10], query)
+        response = self.url_open(f"/report/pdf/account.report_invoice/{south_invoice.id}")
+        self.assertNotIn(b"%PDF", response.content[:10])
+
+    def test_two_contacts_on_one_login_the_most_restrictive_level_applies(self):
+        """A second contact of the same customer and company points at the
+        same login (with one of them Payments only): whichever was set last,
+        the login does not print."""
+        second = self.farm_fiona
+        second.sudo().connect_user_id = self.portal_user
+        self._set_level(second, "payments_only")
+        self._give("full")
+        user = self.portal_user
+        self.assertIn(self.company.id, user._connect_denied_company_ids("documents"))
+        self.assertFalse(self.farm_invoice.with_user(user)._connect_opens_for("documents"))
+        self._set_level(second, "full")
+        self._give("payments_only")
+        self.assertIn(self.company.id, user._connect_denied_company_ids("documents"))
+        self._set_level(self.farm_billing, "full")
+        self.assertEqual(user._connect_denied_company_ids("documents"), [])
+        self.assertTrue(self.farm_invoice.with_user(user)._connect_opens_for("documents"))
+
+    def test_chatter_files_follow_download_and_print(self):
+        """The invoice's chatter carries its PDF: a Payments-only contact
+        sees the conversation but neither the file nor its token."""
+        self.farm_invoice.message_post(
+            body="Your invoice",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("invoice.pdf", b"%PDF-1.4 chatter copy")],
+        )
+        attachment = self.farm_invoice.message_ids.attachment_ids[:1]
+        self.assertTrue(attachment)
+        token = self.farm_invoice._portal_ensure_token()
+        self._give("payments_only")
+        self.authenticate(self.portal_user.login, self.password)
+        for params in ({}, {"token": token}):
+            fetched = self.make_jsonrpc_request(
+                "/mail/chatter_fetch",
+                {"thread_model": "account.move", "thread_id": self.farm_invoice.id, **params},
+            )
+            messages = fetched["data"]["mail.message"]
+            self.assertIn("Your invoice", str([m["body"] for m in messages]))
+            self.assertNotIn("invoice.pdf", json.dumps(messages), params)
+        attachment.sudo().generate_access_token()
+        file_token = attachment.sudo().access_token
+        response = self.url_open(f"/web/content/{attachment.id}?access_token={file_token}")
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"%PDF", response.content[:10])
+        # with "download and print", the chatter hands the file out
+        self._give("full")
+        fetched = self.make_jsonrpc_request(
+            "/mail/chatter_fetch",
+            {"thread_model": "account.move", "thread_id": self.farm_invoice.id},
+        )
+        self.assertIn("invoice.pdf", json.dumps(fetched["data"]["mail.message"]))
+        response = self.url_open(f"/web/content/{attachment.id}?access_token={file_token}")
+        self.assertEqual(response.content, b"%PDF-1.4 chatter copy")

@@ -112,13 +112,42 @@ class TestStaffRemovalScope(ConnectCase):
         billing = self._colleague(
             "billing", groups="customer_connect.group_connect_user,account.group_account_invoice"
         )
+        # Odoo files "Mail Template Editor" (dynamic templates rendered for
+        # every colleague) among its hidden technical groups: a power all
+        # the same (review F7)
+        accountant = self._colleague(
+            "accountant",
+            groups="customer_connect.group_connect_user,mail.group_mail_template_editor",
+        )
+        self.assertNotIn(
+            self.env.ref("mail.group_mail_template_editor"),
+            self.env.ref("base.group_user").trans_implied_ids,
+            "this database restricts template editing",
+        )
         root = self.env.ref("base.user_root").with_context(active_test=False)
         root.groups_id = [Command.link(self.env.ref("customer_connect.group_connect_user").id)]
-        for user in (admin, root, settings, billing):
+        for user in (admin, root, settings, billing, accountant):
             active = user.active
             with self.assertRaises(AccessError, msg=user.login):
                 user.with_user(self.staff_admin).action_connect_remove_staff()
             self.assertEqual(user.active, active, user.login)
+
+    def test_technical_switches_do_not_block_removal(self):
+        """The switches Odoo hands out by itself (several companies) are no
+        power: such a colleague is removed like any other."""
+        south = self.env["res.company"].create({"name": "Southfield Machinery"})
+        both = (self.company | south).ids
+        self.staff_admin.company_ids = [Command.set(both)]
+        colleague = new_test_user(
+            self.env,
+            "two_sites",
+            groups="customer_connect.group_connect_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(both)],
+        )
+        self.assertTrue(colleague.has_group("base.group_multi_company"))
+        colleague.with_user(self.staff_admin).action_connect_remove_staff()
+        self.assertFalse(colleague.active)
 
     def test_not_staff_of_another_company(self):
         south = self.env["res.company"].create({"name": "Southfield Machinery"})

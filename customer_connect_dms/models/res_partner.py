@@ -36,6 +36,21 @@ class ResPartner(models.Model):
             )
 
     def write(self, vals):
+        if vals.get("parent_id") and not self.env.su:
+            # a numbered customer filed under another partner no longer holds
+            # its number (contacts may share one): a new customer could take
+            # it and the next DMS import would land there
+            moved = self.filtered(lambda p: p.ref and not p.parent_id)
+            if moved and not self.env.user.has_group(
+                "customer_connect_dms.group_dms_number_manager"
+            ):
+                raise AccessError(
+                    _(
+                        "Only service managers may file a customer that has a customer "
+                        "number (%(numbers)s) under another partner.",
+                        numbers=", ".join(moved.mapped("ref")),
+                    )
+                )
         if "ref" in vals and not self.env.su:
             # whatever the partner is at this moment: a customer made a
             # contact for one write (parent_id set, then cleared) keeps its lock

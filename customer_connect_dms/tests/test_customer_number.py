@@ -47,8 +47,24 @@ class TestCustomerNumber(TransactionCase):
             {"name": "Holding Co", "company_id": self.company.id}
         )
         Customer = self.customer.with_user(self.clerk)
-        Customer.write({"parent_id": holder.id})
         with self.assertRaises(AccessError):
-            Customer.write({"ref": "66666"})
-        Customer.write({"parent_id": False})
+            Customer.write({"ref": "66666", "parent_id": holder.id})
         self.assertEqual(self.customer.ref, "10001")
+
+    def test_number_not_freed_by_making_the_customer_a_contact(self):
+        """Review F9: filing a numbered customer under another partner would
+        free its number for a new customer, and the next DMS import would
+        land on that one. Only service managers move a numbered customer."""
+        holder = self.env["res.partner"].create(
+            {"name": "Holding Co", "company_id": self.company.id}
+        )
+        with self.assertRaisesRegex(AccessError, "10001"):
+            self.customer.with_user(self.clerk).write({"parent_id": holder.id})
+        self.assertFalse(self.customer.parent_id)
+        with self.assertRaisesRegex(ValidationError, "10001"):
+            self.env["res.partner"].with_user(self.clerk).create(
+                {"name": "Impostor Farm", "ref": "10001", "company_id": self.company.id}
+            )
+        # a service manager files it under its fleet owner
+        self.customer.with_user(self.manager).write({"parent_id": holder.id})
+        self.assertEqual(self.customer.parent_id, holder)
