@@ -38,6 +38,8 @@
         "views/portal_activity_templates.xml",
         "views/portal_profile_templates.xml",
         "views/portal_statements_templates.xml",
+        "views/portal_companies_templates.xml",
+        "views/portal_branding_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -58,7 +58,12 @@ class CustomerConnectPortalEvent(models.Model):
         user = user or self.env.user
         if not user._is_portal():
             return self.browse()
-        contact = user.partner_id
+        # a login shared between dealer companies: its contact at this one
+        customer = user._connect_customer(self.env.company)
+        contact = next(
+            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
+            user.partner_id,
+        )
         values = {
             "kind": kind,
             "user_id": user.id,

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 # Document types of the Customer Activity list: what Odoo calls them
 ACTIVITY_TYPES = {
@@ -42,14 +41,7 @@ class CustomerConnectPortalActivity(models.AbstractModel):
         """(commercial partner, company) whose activity the current user may
         list: its own customer, in the current company, when its access
         level there opens the activity area."""
-        user = self.env.user
-        user._connect_require("activity")
-        company = self.env.company
-        if company.id in user._connect_denied_company_ids("activity"):
-            raise AccessError(
-                self.env._("Your access level does not include this part of the portal.")
-            )
-        return user.commercial_partner_id, company
+        return self.env.user._connect_portal_scope("activity")
 
     @api.model
     def _query(self, status="current", doc_type="all", search="", sort="date", descending=True):

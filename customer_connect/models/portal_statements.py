@@ -6,7 +6,7 @@ from datetime import timedelta
 import qrcode
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -99,14 +99,7 @@ class CustomerConnectStatement(models.AbstractModel):
     def _portal_statement(self, kind="outstanding", date_start=None, date_end=None):
         """The current portal contact's statement, in the current company,
         when its level opens statements there."""
-        user = self.env.user
-        user._connect_require("statements")
-        company = self.env.company
-        if company.id in user._connect_denied_company_ids("statements"):
-            raise AccessError(
-                self.env._("Your access level does not include this part of the portal.")
-            )
-        account = user.commercial_partner_id
+        account, company = self.env.user._connect_portal_scope("statements")
         pdf = self._render_pdf(account, company, kind, date_start, date_end)
         self.env["customer_connect.portal.event"]._record(
             "statement_downloaded",

@@ -103,14 +103,14 @@ class ResUsers(models.Model):
             levels[key] = levels.get(key, Level) | contact.connect_access_level_id
         return levels
 
-    def _connect_levels_by_company(self):
+    def _connect_levels_by_company(self, contacts=None):
         """{dealer company: access levels} of this portal login: the levels
         of its contacts in each company (each company's levels apply in that
         company; several contacts of one company: the most restrictive)."""
         self.ensure_one()
         Level = self.env["customer_connect.access.level"]
         levels = {}
-        for contact in self._connect_contacts():
+        for contact in self._connect_contacts() if contacts is None else contacts:
             company = contact._connect_company()
             levels[company] = levels.get(company, Level) | contact.connect_access_level_id
         return levels
@@ -156,16 +156,90 @@ class ResUsers(models.Model):
 
     def _connect_grants(self, area):
         """Whether this user may open the portal area ``area`` (a key of
-        customer_connect.access.level._portal_areas()) in at least one of
-        its companies; the record rules then keep each record to the
-        companies whose level grants it."""
+        customer_connect.access.level._portal_areas()) in the current
+        company (the one picked in the portal's switcher), or, outside the
+        companies it works in, in at least one of them; the record rules
+        then keep each record to the companies whose level grants it."""
         self.ensure_one()
         if not self._is_portal():
             return True
+        levels_by_company = self._connect_levels_by_company()
+        # the company the page is about (the portal's switcher) decides
+        if self.env.company in levels_by_company:
+            return self._connect_level_grants(levels_by_company[self.env.company], area)
         return any(
-            self._connect_level_grants(levels, area)
-            for levels in self._connect_levels_by_company().values()
+            self._connect_level_grants(levels, area) for levels in levels_by_company.values()
         )
+
+    # ------------------------------------------------------------------
+    # Several dealer companies: which company and which customer a page is
+    # about (portal_companies: the switcher, ir.http: the request's company)
+    # ------------------------------------------------------------------
+    def _connect_portal_companies(self):
+        """The dealer companies this portal login works in: those of its
+        contacts (a contact of no company works in all of the login's)."""
+        self.ensure_one()
+        companies = self.env["res.company"]
+        for contact in self._connect_contacts():
+            owner = contact.company_id or contact.commercial_partner_id.company_id
+            companies |= owner.sudo() if owner else self.sudo().company_ids
+        return companies & self.sudo().company_ids
+
+    def _connect_portal_company(self, wanted_id=None):
+        """The company the login's portal pages are about: ``wanted_id`` (the
+        one picked in the switcher) when the login works there, else its
+        main company."""
+        self.ensure_one()
+        companies = self._connect_portal_companies()
+        for company in companies:
+            if company.id == wanted_id:
+                return company
+        return self.sudo().company_id if self.sudo().company_id in companies else companies[:1]
+
+    def _connect_customer(self, company=None, contacts=None):
+        """The customer (commercial partner) this login stands for in
+        ``company`` (default: the current one): its contact at that company,
+        else a contact of no company, else its own partner's."""
+        self.ensure_one()
+        company = company or self.env.company
+        contacts = self._connect_contacts() if contacts is None else contacts
+        for contact in contacts:
+            if (contact.company_id or contact.commercial_partner_id.company_id) == company:
+                return contact.commercial_partner_id.with_env(self.env)
+        for contact in contacts:
+            if not (contact.company_id or contact.commercial_partner_id.company_id):
+                return contact.commercial_partner_id.with_env(self.env)
+        return self.commercial_partner_id
+
+    def _connect_customer_ids(self):
+        """Ids of every customer this login stands for, in any company; what
+        the portal rule on invoices reads (the level rules narrow it)."""
+        self.ensure_one()
+        return self._connect_contacts().commercial_partner_id.ids
+
+    def _connect_portal_scope(self, area):
+        """(customer, company) of the current portal page of area ``area``:
+        the current company (the switcher's), refused when the login's
+        level there does not open the area."""
+        self.ensure_one()
+        company = self.env.company
+        if not self._is_portal():
+            self._connect_require(area)
+            return self.commercial_partner_id, company
+        # one read of the login's contacts for the check and the customer
+        contacts = self._connect_contacts()
+        levels_by_company = self._connect_levels_by_company(contacts)
+        if company in levels_by_company:
+            granted = self._connect_level_grants(levels_by_company[company], area)
+        else:  # as _connect_grants: a company the login has no contact at
+            granted = any(
+                self._connect_level_grants(levels, area) for levels in levels_by_company.values()
+            )
+        if not granted:
+            raise AccessError(
+                self.env._("Your access level does not include this part of the portal.")
+            )
+        return self._connect_customer(company, contacts), company
 
     def _connect_require(self, area):
         """Refuse (403 on a route, an error over RPC) when this user may not

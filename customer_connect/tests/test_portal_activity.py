@@ -304,7 +304,15 @@ class TestPortalActivity(ConnectCase, HttpCase):
         Southfield invoice opens but does not print or download."""
         south_invoice = self._south_with_shared_login("payments_only")
         self.authenticate(self.portal_user.login, self.password)
-        self.assertEqual(self.url_open(f"/my/invoices/{south_invoice.id}").status_code, 200)
+        # working in Southfield (the portal's company switcher)
+        self.url_open(
+            "/my/company",
+            data={"company_id": south_invoice.company_id.id,
+                  "csrf_token": http.Request.csrf_token(self)},
+        )
+        response = self.url_open(f"/my/invoices/{south_invoice.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(south_invoice.name, response.text)
         for query in ("?report_type=pdf", "?report_type=pdf&download=true"):
             response = self.url_open(f"/my/invoices/{south_invoice.id}{query}")
             self.assertEqual(response.status_code, 403, query)
