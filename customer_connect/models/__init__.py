@@ -15,3 +15,5 @@ from . import res_config_settings
 from . import connect_demo
 from . import ir_qweb
 from . import res_partner_dashboard
+from . import connect_equipment
+from . import res_partner_equipment

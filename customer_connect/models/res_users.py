@@ -91,6 +91,13 @@ class ResUsers(models.Model):
             [("connect_user_id", "=", self.id)]
         )
 
+    def _connect_customer_ids(self):
+        """Ids of the customers (commercial partners) this portal login
+        stands for, in every dealer company; what the record rules of the
+        areas' own models read."""
+        self.ensure_one()
+        return self._connect_contacts().commercial_partner_id.ids
+
     def _connect_levels_by_customer(self):
         """{(dealer company or no company, customer): access levels} of this
         portal login: one customer's contacts on one login all apply, the
