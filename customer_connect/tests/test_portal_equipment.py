@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields, http, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ConnectCase
@@ -151,6 +151,34 @@ class TestEquipmentModel(EquipmentCase):
             self.env["customer_connect.equipment"].search(action["domain"]),
             self.tractor | self.mower | machine,
         )
+
+    def test_staff_of_another_company_see_none(self):
+        south = self.setup_other_company(name="Southfield Machinery")["company"]
+        south_staff = new_test_user(
+            self.env,
+            "cc_south_staff",
+            groups="customer_connect.group_connect_user",
+            company_id=south.id,
+            company_ids=[Command.set(south.ids)],
+        )
+        Equipment = self.env["customer_connect.equipment"].with_user(south_staff)
+        self.assertFalse(Equipment.search([]))
+        with self.assertRaises(AccessError):
+            self.tractor.with_user(south_staff).write({"hours": 1})
+        # this company's staff keep them: read, write, create; delete is the
+        # administrators' (staff archive a machine)
+        self.tractor.with_user(self.staff).write({"hours": 1210})
+        with self.assertRaises(AccessError):
+            self.mower.with_user(self.staff).unlink()
+        self.mower.with_user(self.staff_admin).unlink()
+
+    def test_reminder_days_in_settings(self):
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"connect_equipment_warranty_reminder_days": 0})
+        self.env["res.config.settings"].create(
+            {"connect_equipment_warranty_reminder_days": 45}
+        ).execute()
+        self.assertEqual(self.env["customer_connect.equipment"]._connect_reminder_days(), (45, 14))
 
     def test_documents_exclude_internal_notes(self):
         documents = self.tractor._connect_documents_sudo()
