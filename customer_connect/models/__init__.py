@@ -16,3 +16,5 @@ from . import connect_demo
 from . import ir_qweb
 from . import ir_http
 from . import res_partner_dashboard
+from . import connect_equipment
+from . import res_partner_equipment

@@ -8,6 +8,7 @@ MAIL_KINDS = [
     ("account_summary", "Account summary"),
     ("statement", "Statement"),
     ("staff_invitation", "Dealership user invitation"),
+    ("equipment_reminder", "Equipment reminder"),
 ]
 MAIL_LOG_STATES = [
     ("queued", "Queued"),

@@ -8,6 +8,7 @@ EVENT_KINDS = [
     ("documents_downloaded", "Downloaded several documents"),
     ("statement_downloaded", "Downloaded a statement"),
     ("payment", "Paid"),
+    ("equipment_hours", "Reported hours"),
 ]
 
 

@@ -19,6 +19,31 @@ class ResConfigSettings(models.TransientModel):
         help="How many dealer staff may have a Customer Connect role; 0 for no limit.",
     )
 
+    connect_equipment_warranty_reminder_days = fields.Integer(
+        "Warranty reminder (days before)",
+        config_parameter="customer_connect.equipment_warranty_reminder_days",
+        default=30,
+    )
+    connect_equipment_service_reminder_days = fields.Integer(
+        "Service reminder (days before)",
+        config_parameter="customer_connect.equipment_service_reminder_days",
+        default=14,
+    )
+
+    @api.constrains(
+        "connect_equipment_warranty_reminder_days", "connect_equipment_service_reminder_days"
+    )
+    def _check_connect_equipment_reminder_days(self):
+        for settings in self:
+            days = (
+                settings.connect_equipment_warranty_reminder_days,
+                settings.connect_equipment_service_reminder_days,
+            )
+            if not all(1 <= value <= 365 for value in days):
+                raise ValidationError(
+                    self.env._("Equipment reminders go between 1 and 365 days ahead.")
+                )
+
     @api.constrains("connect_invitation_validity_hours", "connect_staff_seat_limit")
     def _check_connect_numbers(self):
         for settings in self:

@@ -91,6 +91,14 @@ class ResUsers(models.Model):
             [("connect_user_id", "=", self.id)]
         )
 
+    def _connect_customer_ids(self):
+        """Ids of the customers (commercial partners) this portal login
+        stands for, in every dealer company; what the record rules of the
+        areas' own models (and ours on invoices) read; the level rules
+        narrow it per company."""
+        self.ensure_one()
+        return self._connect_contacts().commercial_partner_id.ids
+
     def _connect_levels_by_customer(self):
         """{(dealer company or no company, customer): access levels} of this
         portal login: one customer's contacts on one login all apply, the
@@ -210,12 +218,6 @@ class ResUsers(models.Model):
             if not (contact.company_id or contact.commercial_partner_id.company_id):
                 return contact.commercial_partner_id.with_env(self.env)
         return self.commercial_partner_id
-
-    def _connect_customer_ids(self):
-        """Ids of every customer this login stands for, in any company; what
-        the portal rule on invoices reads (the level rules narrow it)."""
-        self.ensure_one()
-        return self._connect_contacts().commercial_partner_id.ids
 
     def _connect_portal_scope(self, area):
         """(customer, company) of the current portal page of area ``area``:

@@ -13,3 +13,4 @@ from . import test_portal_activity_list
 from . import test_portal_profile
 from . import test_portal_statements
 from . import test_portal_companies
+from . import test_portal_equipment
