@@ -14,3 +14,4 @@ from . import test_portal_profile
 from . import test_portal_statements
 from . import test_portal_companies
 from . import test_portal_equipment
+from . import test_portal_isolation

@@ -1,0 +1,277 @@
+"""Isolation and capability matrix of the customer portal.
+
+Every portal route of this addon is listed below with the way to aim it at
+another customer's records; a route added to a controller without its line
+here fails ``test_every_route_is_walked``, so a new area cannot ship without
+being walked."""
+
+import inspect
+import json
+
+from odoo import http
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
+
+from .common import ConnectCase
+
+# Odoo's routes that our areas guard, walked as ours
+ODOO_ROUTES_GUARDED = (
+    "/my/invoices",
+    "/my/invoices/<int:invoice_id>",
+    "/report/pdf/<converter>/<reportname>/<docids>",
+)
+
+# what a page of the portal says when it refuses
+REFUSED = (403, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalIsolation(ConnectCase, HttpCase):
+    """A contact of Greenacres (full access) walks every portal route against
+    Loch Vale Golf Club's records: ids, tokens, search and company switch."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.password = cls.PORTAL_PASSWORD
+        cls.farm_user = cls._activate(cls.farm_billing)
+        cls.golf_user = cls._activate(cls.golf_keeper)
+        cls.farm_invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250])
+        cls.farm_invoice.ref = "Greenacres own blades"
+        cls.golf_invoice = cls.init_invoice("out_invoice", partner=cls.golf, amounts=[90])
+        cls.golf_invoice.ref = "Loch Vale secret fairway mower"
+        (cls.farm_invoice | cls.golf_invoice).action_post()
+        Equipment = cls.env["customer_connect.equipment"]
+        cls.golf_machine = Equipment.create(
+            {
+                "partner_id": cls.golf.id,
+                "company_id": cls.company.id,
+                "make": "Toro",
+                "model_name": "Reelmaster",
+                "serial_number": "LV-SECRET-SERIAL",
+            }
+        )
+        cls.golf_file = cls.env["ir.attachment"].create(
+            {
+                "name": "golf-manual.pdf",
+                "raw": b"%PDF-1.4 Loch Vale manual",
+                "res_model": Equipment._name,
+                "res_id": cls.golf_machine.id,
+            }
+        )
+        cls.farm_machine = Equipment.create(
+            {
+                "partner_id": cls.farm.id,
+                "company_id": cls.company.id,
+                "make": "John Deere",
+                "model_name": "6155R",
+                "serial_number": "GA-OWN-SERIAL",
+            }
+        )
+        # what must never show to Greenacres' contact
+        cls.golf_markers = (
+            cls.golf_invoice.ref,
+            "LV-SECRET-SERIAL",
+            "Loch Vale manual",
+            cls.golf.name,
+        )
+
+    # -- the walk --------------------------------------------------------
+    def _golf_targets(self):
+        """{route: [URLs aimed at Loch Vale's records]}."""
+        golf_token = self.golf_invoice._portal_ensure_token()
+        inv, machine, file = self.golf_invoice.id, self.golf_machine.id, self.golf_file.id
+        return {
+            "/my/activity": [
+                # part of Loch Vale's reference (the search box repeats the term)
+                "/my/activity?search=secret fairway&status=all",
+                "/my/activity?status=all&doc_type=invoice",
+            ],
+            "/my/activity/page/<int:page>": ["/my/activity/page/2?status=all"],
+            "/my/activity/documents": [f"/my/activity/documents?doc_{inv}=1"],
+            "/my/invoices": ["/my/invoices"],
+            "/my/invoices/<int:invoice_id>": [
+                f"/my/invoices/{inv}",
+                f"/my/invoices/{inv}?report_type=pdf",
+                f"/my/invoices/{inv}?report_type=pdf&download=true",
+                f"/my/invoices/{inv}?access_token={golf_token}",
+                f"/my/invoices/{inv}?access_token={golf_token}&report_type=pdf",
+            ],
+            "/report/pdf/<converter>/<reportname>/<docids>": [
+                f"/report/pdf/account.report_invoice/{inv}",
+                f"/report/html/account.report_invoice/{inv}",
+            ],
+            "/my/statement": ["/my/statement"],
+            # the statement is always the contact's own account: Loch Vale's
+            # items must not be in it
+            "/my/statement/pdf": ["/my/statement/pdf?kind=activity"],
+            "/my/equipment": [
+                "/my/equipment?search=LV-SECRET",
+                "/my/equipment?filter=all",
+            ],
+            "/my/equipment/page/<int:page>": ["/my/equipment/page/2"],
+            "/my/equipment/<int:equipment_id>": [f"/my/equipment/{machine}"],
+            "/my/equipment/<int:equipment_id>/documents/<int:attachment_id>": [
+                f"/my/equipment/{machine}/documents/{file}",
+                # its own machine, Loch Vale's file
+                f"/my/equipment/{self.farm_machine.id}/documents/{file}",
+            ],
+            "/my/equipment/<int:equipment_id>/hours": [("POST", f"/my/equipment/{machine}/hours")],
+            # switching to a company the login does not work with
+            "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
+        }
+
+    def _foreign_company(self):
+        if not hasattr(self, "_foreign"):
+            self._foreign = self.setup_other_company(name="Loch Vale's other dealer")["company"]
+        return self._foreign
+
+    def _open(self, target):
+        if isinstance(target, tuple):
+            method, url, *data = target
+            payload = {"csrf_token": http.Request.csrf_token(self), **(data[0] if data else {})}
+            if "hours" in url:
+                payload["hours"] = "999999"
+            return self.url_open(url, data=payload, allow_redirects=False)
+        return self.url_open(target, allow_redirects=False)
+
+    def _assert_nothing_of_golf(self, route, target, response):
+        body = response.content.decode("utf-8", "replace")
+        if response.status_code in REFUSED:
+            return
+        if response.status_code in (301, 302, 303):
+            location = response.headers.get("Location", "")
+            self.assertFalse(
+                any(str(x) in location for x in (self.golf_invoice.id, "golf")),
+                f"{route}: {target} redirects to {location}",
+            )
+            return
+        self.assertEqual(response.status_code, 200, f"{route}: {target}")
+        for marker in self.golf_markers:
+            self.assertNotIn(marker, body, f"{route}: {target} shows {marker!r}")
+
+    def test_a_contact_reaches_nothing_of_another_customer(self):
+        self.authenticate(self.farm_user.login, self.password)
+        with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
+            for route, targets in self._golf_targets().items():
+                for target in targets:
+                    self._assert_nothing_of_golf(route, target, self._open(target))
+        # Loch Vale's machine did not get the hours posted at it
+        self.assertNotEqual(self.golf_machine.hours, 999999)
+        # and over JSON-RPC, model by model
+        for model, fields in (
+            ("account.move", ["name", "ref", "partner_id"]),
+            ("account.move.line", ["name", "ref", "partner_id"]),
+            ("customer_connect.equipment", ["name", "serial_number", "partner_id"]),
+        ):
+            found = self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/{model}/search_read",
+                {"model": model, "method": "search_read", "args": [[], fields], "kwargs": {}},
+            )
+            self.assertTrue(found, f"{model}: the contact's own records are read")
+            self.assertNotIn(self.golf.id, [
+                (row.get("partner_id") or [None])[0] for row in found
+            ], model)
+            self.assertFalse(
+                [row for row in found if "LV-SECRET" in json.dumps(row, default=str)
+                 or self.golf_invoice.ref in json.dumps(row, default=str)],
+                model,
+            )
+        for model, ids in (
+            ("account.move", self.golf_invoice.ids),
+            ("customer_connect.equipment", self.golf_machine.ids),
+            ("ir.attachment", self.golf_file.ids),
+        ):
+            with self.assertRaises(JsonRpcException, msg=model), mute_logger("odoo.http"):
+                self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/{model}/read",
+                    {"model": model, "method": "read", "args": [ids, ["display_name"]],
+                     "kwargs": {}},
+                )
+        # the other way round too: the walk is not one-sided
+        self.authenticate(self.golf_user.login, self.password)
+        page = self.url_open("/my/activity?status=all").text
+        self.assertIn(self.golf_invoice.ref, page)
+        self.assertNotIn(self.farm_invoice.ref, page)
+
+    def test_every_route_is_walked(self):
+        """Each route of this addon's controllers has its line in the walk."""
+        from odoo.addons.customer_connect import controllers
+
+        ours = set()
+        for _name, module in inspect.getmembers(controllers, inspect.ismodule):
+            for _cls_name, cls in inspect.getmembers(module, inspect.isclass):
+                if not cls.__module__.startswith("odoo.addons.customer_connect."):
+                    continue
+                for _attr, func in vars(cls).items():
+                    routing = getattr(func, "original_routing", None)
+                    if routing:
+                        ours.update(routing.get("routes") or ())
+        self.assertTrue(ours, "the controllers were read")
+        walked = set(self._golf_targets()) | set(ODOO_ROUTES_GUARDED)
+        self.assertFalse(ours - walked, "routes without an isolation walk")
+
+
+# What each shipped level reaches: {area route: the level flag it needs}
+MATRIX_PAGES = {
+    "/my/activity": "activity",
+    "/my/invoices": "activity",
+    "/my/invoice-pdf": "documents",  # the contact's own invoice PDF (see _url)
+    "/my/statement": "statements",
+    "/my/equipment": "equipment",
+}
+MATRIX_RPC = {
+    "account.move": "activity",
+    "customer_connect.equipment": "equipment",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestCapabilityMatrix(ConnectCase, HttpCase):
+    """Each shipped access level reaches exactly what it grants, on pages
+    and over JSON-RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = cls._activate(cls.farm_billing)
+        cls.invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
+        cls.machine = cls.env["customer_connect.equipment"].create(
+            {"partner_id": cls.farm.id, "company_id": cls.company.id, "make": "Kubota",
+             "model_name": "M7", "serial_number": "GA-M7-1"}
+        )
+
+    def _url(self, route):
+        if route == "/my/invoice-pdf":
+            return f"/my/invoices/{self.invoice.id}?report_type=pdf"
+        return route
+
+    def test_each_level_reaches_exactly_what_it_grants(self):
+        Level = self.env["customer_connect.access.level"]
+        levels = Level.search([("company_id", "=", self.company.id)])
+        self.assertGreaterEqual(len(levels), 4, "the shipped levels and any other")
+        for level in levels:
+            self._set_level(self.farm_billing, level)
+            self.authenticate(self.user.login, self.PORTAL_PASSWORD)
+            for route, area in MATRIX_PAGES.items():
+                # a document opens from the activity area: it needs both
+                needs = {area, "activity"} if area == "documents" else {area}
+                granted = all(level._grants(need) for need in needs)
+                with mute_logger("odoo.http"):
+                    status = self.url_open(self._url(route)).status_code
+                self.assertEqual(
+                    status == 200, granted, f"{level.name}: {route} answered {status}"
+                )
+                if not granted:
+                    self.assertIn(status, REFUSED, f"{level.name}: {route}")
+            for model, area in MATRIX_RPC.items():
+                found = self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/{model}/search_read",
+                    {"model": model, "method": "search_read", "args": [[], ["id"]],
+                     "kwargs": {}},
+                )
+                self.assertEqual(bool(found), level._grants(area), f"{level.name}: {model}")
+            # the home page shows the tiles of the granted areas only
+            home = self.url_open("/my").text
+            self.assertEqual("/my/equipment" in home, level._grants("equipment"), level.name)
+            self.assertEqual("/my/statement" in home, level._grants("statements"), level.name)
