@@ -48,6 +48,9 @@
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {
+        "web.assets_frontend": [
+            "customer_connect/static/src/js/portal_print.js",
+        ],
         "web.assets_tests": [
             "customer_connect/static/tests/tours/*.js",
         ],

@@ -15,3 +15,4 @@ from . import test_portal_statements
 from . import test_portal_companies
 from . import test_portal_equipment
 from . import test_portal_isolation
+from . import test_portal_download_tour

@@ -86,3 +86,18 @@ class TestPortalProfile(ConnectCase, HttpCase):
         self.assertIn("Unknown field", response.text)
         self.assertEqual(self.farm_billing.connect_login_state, "active")
         self.assertTrue(self.farm_billing.active)
+
+    def test_profile_tour(self):
+        self.farm_billing.write(
+            {"phone": "+44 1224 000000", "street": "1 Farm Road", "city": "Inverurie"}
+        )
+        self.start_tour("/my/account", "customer_connect_portal_profile", login=self.portal_user.login)
+        contact = self.farm_billing
+        self.assertEqual(contact.title, self.env.ref("base.res_partner_title_doctor"))
+        self.assertEqual(contact.mobile, "07700 900123")
+        self.assertEqual(contact.connect_alt_phone, "01382 555 010")
+        self.assertTrue(contact.connect_pref_sms)
+        self.assertFalse(contact.connect_pref_post)
+        self.assertTrue(contact.connect_pref_email, "left as it was")
+        self.assertTrue(contact.image_128)
+        self.assertEqual(self.farm.ref, "90001", "the customer number did not move")
