@@ -118,7 +118,7 @@ class MailMessage(models.Model):
         if self.env.user._is_internal():
             return values_list
         closed = {}
-        for values, message in zip(values_list, self):
+        for values, message in zip(values_list, self, strict=True):
             if message.model != "account.move" or not values.get("attachment_ids"):
                 continue
             if message.res_id not in closed:

@@ -141,7 +141,7 @@ class CustomerConnectMailSender(models.AbstractModel):
             reports_by_partner.append(values.get("attachments") or [])
         # the mail queue is the system's (mail.mail has no rights for staff)
         mails = self.env["mail.mail"].sudo().create(vals_list)
-        for mail, reports in zip(mails, reports_by_partner):
+        for mail, reports in zip(mails, reports_by_partner, strict=True):
             if reports:
                 # as _send's attachments: owned by the mail alone, not by a
                 # record whose readers would get them

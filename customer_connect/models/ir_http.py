@@ -10,8 +10,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         cls._connect_set_portal_company()
+        return result
 
     @classmethod
     def _connect_set_portal_company(cls):

@@ -133,8 +133,12 @@ class TestInvitationLinks(ConnectCase):
         (Odoo's send_mail_batch would copy the body into a chatter message)."""
         template = self.env.ref("customer_connect.mail_template_connect_invitation")
         brochure = self.env["ir.attachment"].create(
-            {"name": "brochure.pdf", "raw": b"%PDF-1.4 brochure", "res_model": "mail.template",
-             "res_id": template.id}
+            {
+                "name": "brochure.pdf",
+                "raw": b"%PDF-1.4 brochure",
+                "res_model": "mail.template",
+                "res_id": template.id,
+            }
         )
         template.attachment_ids = brochure
         self.farm_billing.with_user(self.staff)._connect_invite()
@@ -143,8 +147,10 @@ class TestInvitationLinks(ConnectCase):
         self.assertIn(brochure, mail.attachment_ids)
         self.assertEqual(mail.email_to, self.farm_billing.email_formatted)
         self.assertFalse(mail.recipient_ids)
-        messages = self.env["mail.message"].sudo().search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.farm_billing.id)]
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", "res.partner"), ("res_id", "=", self.farm_billing.id)])
         )
         for message in messages:
             self._assert_no_link(message.body, f"chatter message {message.id}")

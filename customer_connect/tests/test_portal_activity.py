@@ -266,8 +266,7 @@ class TestPortalActivity(ConnectCase, HttpCase):
         with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
             self.make_jsonrpc_request(
                 "/mail/chatter_fetch",
-                {"thread_model": "account.move", "thread_id": self.farm_invoice.id,
-                 "token": token},
+                {"thread_model": "account.move", "thread_id": self.farm_invoice.id, "token": token},
             )
 
     def _south_with_shared_login(self, south_code):
@@ -284,8 +283,12 @@ class TestPortalActivity(ConnectCase, HttpCase):
                 "customer_rank": 1,
                 "child_ids": [
                     Command.create(
-                        {"name": "Accounts", "email": self.farm_billing.email,
-                         "type": "invoice", "company_id": south.id}
+                        {
+                            "name": "Accounts",
+                            "email": self.farm_billing.email,
+                            "type": "invoice",
+                            "company_id": south.id,
+                        }
                     )
                 ],
             }
@@ -307,8 +310,10 @@ class TestPortalActivity(ConnectCase, HttpCase):
         # working in Southfield (the portal's company switcher)
         self.url_open(
             "/my/company",
-            data={"company_id": south_invoice.company_id.id,
-                  "csrf_token": http.Request.csrf_token(self)},
+            data={
+                "company_id": south_invoice.company_id.id,
+                "csrf_token": http.Request.csrf_token(self),
+            },
         )
         response = self.url_open(f"/my/invoices/{south_invoice.id}", allow_redirects=False)
         self.assertEqual(response.status_code, 200)

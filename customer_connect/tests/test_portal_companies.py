@@ -25,8 +25,12 @@ class TestPortalCompanies(ConnectCase, HttpCase):
                 "customer_rank": 1,
                 "child_ids": [
                     Command.create(
-                        {"name": "Accounts", "email": cls.farm_billing.email,
-                         "type": "invoice", "company_id": cls.south.id}
+                        {
+                            "name": "Accounts",
+                            "email": cls.farm_billing.email,
+                            "type": "invoice",
+                            "company_id": cls.south.id,
+                        }
                     )
                 ],
             }
@@ -47,8 +51,11 @@ class TestPortalCompanies(ConnectCase, HttpCase):
     def _switch(self, company):
         return self.url_open(
             "/my/company",
-            data={"company_id": company.id, "redirect": "/my/activity/page/2",
-                  "csrf_token": http.Request.csrf_token(self)},
+            data={
+                "company_id": company.id,
+                "redirect": "/my/activity/page/2",
+                "csrf_token": http.Request.csrf_token(self),
+            },
             allow_redirects=False,
         )
 
@@ -74,8 +81,12 @@ class TestPortalCompanies(ConnectCase, HttpCase):
         # JSON-RPC too
         found = self.make_jsonrpc_request(
             "/web/dataset/call_kw/account.move/search_read",
-            {"model": "account.move", "method": "search_read",
-             "args": [[], ["name"]], "kwargs": {}},
+            {
+                "model": "account.move",
+                "method": "search_read",
+                "args": [[], ["name"]],
+                "kwargs": {},
+            },
         )
         self.assertEqual([row["name"] for row in found], [self.south_invoice.name])
         # and back
@@ -103,8 +114,7 @@ class TestPortalCompanies(ConnectCase, HttpCase):
             for company_id in (other.id, "x", ""):
                 response = self.url_open(
                     "/my/company",
-                    data={"company_id": company_id,
-                          "csrf_token": http.Request.csrf_token(self)},
+                    data={"company_id": company_id, "csrf_token": http.Request.csrf_token(self)},
                     allow_redirects=False,
                 )
                 self.assertEqual(response.status_code, 403, company_id)
@@ -127,8 +137,11 @@ class TestPortalCompanies(ConnectCase, HttpCase):
         ):
             response = self.url_open(
                 "/my/company",
-                data={"company_id": self.south.id, "redirect": target,
-                      "csrf_token": http.Request.csrf_token(self)},
+                data={
+                    "company_id": self.south.id,
+                    "redirect": target,
+                    "csrf_token": http.Request.csrf_token(self),
+                },
                 allow_redirects=False,
             )
             location = response.headers["Location"]
@@ -136,7 +149,9 @@ class TestPortalCompanies(ConnectCase, HttpCase):
             self.assertNotIn("evil", location)
 
     def test_company_switch_tour(self):
-        self.start_tour("/my/activity", "customer_connect_company_switch", login=self.portal_user.login)
+        self.start_tour(
+            "/my/activity", "customer_connect_company_switch", login=self.portal_user.login
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -149,7 +164,8 @@ class TestPortalBranding(ConnectCase, HttpCase):
         self.authenticate(user.login, self.PORTAL_PASSWORD)
         page = self.url_open("/my").text
         self.assertIn(f"/logo.png?company={self.company.id}", page)
-        self.assertIn(f'o_connect_brand_name ms-2 align-middle fw-semibold">{self.company.name}', page)
+        brand = f'o_connect_brand_name ms-2 align-middle fw-semibold">{self.company.name}'
+        self.assertIn(brand, page)
         self.assertIn("--bs-btn-bg: #0a5c36", page)
         self.assertIn("--bs-btn-hover-bg: #c8a200", page)
         # a colour that is not one never reaches the page's style

@@ -128,7 +128,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
 
     def _open(self, target):
         if isinstance(target, tuple):
-            method, url, *data = target
+            _method, url, *data = target
             payload = {"csrf_token": http.Request.csrf_token(self), **(data[0] if data else {})}
             if "hours" in url:
                 payload["hours"] = "999999"
@@ -169,12 +169,16 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                 {"model": model, "method": "search_read", "args": [[], fields], "kwargs": {}},
             )
             self.assertTrue(found, f"{model}: the contact's own records are read")
-            self.assertNotIn(self.golf.id, [
-                (row.get("partner_id") or [None])[0] for row in found
-            ], model)
+            self.assertNotIn(
+                self.golf.id, [(row.get("partner_id") or [None])[0] for row in found], model
+            )
             self.assertFalse(
-                [row for row in found if "LV-SECRET" in json.dumps(row, default=str)
-                 or self.golf_invoice.ref in json.dumps(row, default=str)],
+                [
+                    row
+                    for row in found
+                    if "LV-SECRET" in json.dumps(row, default=str)
+                    or self.golf_invoice.ref in json.dumps(row, default=str)
+                ],
                 model,
             )
         for model, ids in (
@@ -185,8 +189,12 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             with self.assertRaises(JsonRpcException, msg=model), mute_logger("odoo.http"):
                 self.make_jsonrpc_request(
                     f"/web/dataset/call_kw/{model}/read",
-                    {"model": model, "method": "read", "args": [ids, ["display_name"]],
-                     "kwargs": {}},
+                    {
+                        "model": model,
+                        "method": "read",
+                        "args": [ids, ["display_name"]],
+                        "kwargs": {},
+                    },
                 )
         # the other way round too: the walk is not one-sided
         self.authenticate(self.golf_user.login, self.password)
@@ -196,14 +204,14 @@ class TestPortalIsolation(ConnectCase, HttpCase):
 
     def test_every_route_is_walked(self):
         """Each route of this addon's controllers has its line in the walk."""
-        from odoo.addons.customer_connect import controllers
+        from .. import controllers
 
         ours = set()
         for _name, module in inspect.getmembers(controllers, inspect.ismodule):
             for _cls_name, cls in inspect.getmembers(module, inspect.isclass):
                 if not cls.__module__.startswith("odoo.addons.customer_connect."):
                     continue
-                for _attr, func in vars(cls).items():
+                for func in vars(cls).values():
                     routing = getattr(func, "original_routing", None)
                     if routing:
                         ours.update(routing.get("routes") or ())
@@ -237,8 +245,13 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
         cls.user = cls._activate(cls.farm_billing)
         cls.invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250], post=True)
         cls.machine = cls.env["customer_connect.equipment"].create(
-            {"partner_id": cls.farm.id, "company_id": cls.company.id, "make": "Kubota",
-             "model_name": "M7", "serial_number": "GA-M7-1"}
+            {
+                "partner_id": cls.farm.id,
+                "company_id": cls.company.id,
+                "make": "Kubota",
+                "model_name": "M7",
+                "serial_number": "GA-M7-1",
+            }
         )
 
     def _url(self, route):
@@ -259,16 +272,13 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
                 granted = all(level._grants(need) for need in needs)
                 with mute_logger("odoo.http"):
                     status = self.url_open(self._url(route)).status_code
-                self.assertEqual(
-                    status == 200, granted, f"{level.name}: {route} answered {status}"
-                )
+                self.assertEqual(status == 200, granted, f"{level.name}: {route} answered {status}")
                 if not granted:
                     self.assertIn(status, REFUSED, f"{level.name}: {route}")
             for model, area in MATRIX_RPC.items():
                 found = self.make_jsonrpc_request(
                     f"/web/dataset/call_kw/{model}/search_read",
-                    {"model": model, "method": "search_read", "args": [[], ["id"]],
-                     "kwargs": {}},
+                    {"model": model, "method": "search_read", "args": [[], ["id"]], "kwargs": {}},
                 )
                 self.assertEqual(bool(found), level._grants(area), f"{level.name}: {model}")
             # the home page shows the tiles of the granted areas only

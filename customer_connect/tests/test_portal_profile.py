@@ -91,7 +91,9 @@ class TestPortalProfile(ConnectCase, HttpCase):
         self.farm_billing.write(
             {"phone": "+44 1224 000000", "street": "1 Farm Road", "city": "Inverurie"}
         )
-        self.start_tour("/my/account", "customer_connect_portal_profile", login=self.portal_user.login)
+        self.start_tour(
+            "/my/account", "customer_connect_portal_profile", login=self.portal_user.login
+        )
         contact = self.farm_billing
         self.assertEqual(contact.title, self.env.ref("base.res_partner_title_doctor"))
         self.assertEqual(contact.mobile, "07700 900123")
