@@ -28,17 +28,21 @@ before each:
   customer_connect/views/portal_statements_templates.xml);
 * OCA plain: the same report, ``partner_statement.outstanding_statement``,
   with the same data dict (``_report_data``) but without our additions: our
-  inherited template is deactivated for that measure (inside the bench's
-  transaction, rolled back at the end). Odoo community has no statement of
-  account; this is the nearest thing out of the box, and the difference is
-  what our additions cost;
+  inherited templates (balance in words and pay QR, system fonts:
+  ``OUR_VIEWS``) are deactivated for that measure (inside the bench's
+  transaction, rolled back at the end), so it prints in the report's web
+  fonts as OCA's module does. Odoo community has no statement of account;
+  this is the nearest thing out of the box, and the difference is what our
+  additions cost or save;
 * ours for the small customer (1 open item): the fixed cost of a PDF;
 * diagnostic, ours again with the report CSS served without its
   ``@font-face`` rules (Lato, Noto, icon fonts; the bench's assets server
-  strips them, see below): what the web fonts cost in wkhtmltopdf. A
-  wkhtmltopdf built on unpatched Qt (Debian's package) draws web-font text
-  as outlines, which makes the PDF ~200 times larger and several times
-  slower; the system fonts it embeds normally.
+  strips them, see below): what the web fonts would cost in wkhtmltopdf.
+  A wkhtmltopdf built on unpatched Qt (Debian's package) draws web-font
+  text as outlines, which makes the PDF ~200 times larger and several
+  times slower; the system fonts it embeds normally. Since our statements
+  print in the system fonts (``customer_connect.statement_system_fonts``),
+  this row should match ours; a gap means some text uses a web font again.
 
 For each, the median end-to-end time and its split, measured inside the
 same runs by wrapping Odoo's methods (the bench only; the addons are not
@@ -179,7 +183,11 @@ ASSETS_SERVER = os.environ.get("CC_BENCH_ASSETS_SERVER", "1") == "1"
 MARK = "bench_st.filled"
 BATCH = 250
 REPORT = "partner_statement.outstanding_statement"
-OUR_VIEW = "customer_connect.statement_balance_words_and_pay_qr"
+# our inherited templates of the outstanding statement, all off for OCA plain
+OUR_VIEWS = (
+    "customer_connect.statement_balance_words_and_pay_qr",
+    "customer_connect.outstanding_statement_system_fonts",
+)
 TARGET_S = 5.0
 QR_CLASS = 'class="o_connect_pay_qr"'
 cr = env.cr
@@ -399,9 +407,11 @@ def timed_run(render):
     env.invalidate_all()  # a new request starts with an empty record cache
     with Split() as split:
         q0 = cr.sql_log_count
+        c0 = os.times()
         t0 = time.perf_counter()
         pdf = render()
         total = time.perf_counter() - t0
+        c1 = os.times()
         queries = cr.sql_log_count - q0
     acc = split.acc
     parts = {
@@ -411,6 +421,14 @@ def timed_run(render):
         "wkhtmltopdf": acc["wkhtmltopdf"],
         "other": total - acc["html"] - acc["prepare"] - acc["wkhtmltopdf"],
         "additions": acc["words"] + acc["qr"],
+        # CPU seconds of this process (with the assets server's thread) and
+        # of its finished children (wkhtmltopdf): what a busy machine
+        # stretches in wall time; wkhtmltopdf's --javascript-delay
+        # (report.print_delay) is wall time only
+        "cpu": (c1.user - c0.user)
+        + (c1.system - c0.system)
+        + (c1.children_user - c0.children_user)
+        + (c1.children_system - c0.children_system),
     }
     return pdf, total, parts, queries
 
@@ -492,15 +510,17 @@ def main():
     Report = env["ir.actions.report"].sudo().with_company(company).with_context(lang="en_US")
     ReportModel = env["report.partner_statement.outstanding_statement"].sudo()
 
-    view = env.ref(OUR_VIEW).sudo()
+    views = env["ir.ui.view"].sudo()
+    for xmlid in OUR_VIEWS:
+        views |= env.ref(xmlid).sudo()
 
     def setup(ours=True, webfonts=True):
         """Our template addition on or off (OCA plain), web fonts or not."""
         (NO_WEBFONTS.clear if webfonts else NO_WEBFONTS.set)()
-        if view.active != ours:
-            # switching the view clears Odoo's compiled templates: compile
+        if any(v.active != ours for v in views):
+            # switching the views clears Odoo's compiled templates: compile
             # them again here, outside the timed run (a small statement)
-            view.active = ours
+            views.active = ours
             Report._prepare_html(
                 Report._render_qweb_html(
                     REPORT, small.ids, data=Statement._report_data(small, company)
@@ -531,7 +551,9 @@ def main():
             )[0],
         )
     )
+    load_before = os.getloadavg()
     results = measure(variants)
+    load_after = os.getloadavg()
     setup(ours=False)
     html_oca = str(
         Report._render_qweb_html(REPORT, big.ids, data=Statement._report_data(big, company))[0]
@@ -579,13 +601,20 @@ def main():
             )
         )
     print(
+        f"Load average (1, 5, 15 min) on {os.cpu_count()} CPUs: "
+        + " before the runs, ".join(
+            "/".join(f"{x:.2f}" for x in load) for load in (load_before, load_after)
+        )
+        + " after (other work on the machine stretches the wall times)"
+    )
+    print(
         f"HTML: ours {len(html):,} bytes ({html.count(QR_CLASS)} pay QR), "
         f"OCA plain {len(html_oca):,} bytes"
     )
     print()
     head = (
         f"{'PDF, seconds (median)':<36} {'total':>7} {'min':>6} {'max':>6} {'data':>6} "
-        f"{'html':>6} {'prep':>6} {'wkhtml':>7} {'other':>6} {'ours+':>6} {'SQL':>5} "
+        f"{'html':>6} {'prep':>6} {'wkhtml':>7} {'other':>6} {'ours+':>6} {'cpu':>5} {'SQL':>5} "
         f"{'pages':>6} {'KB':>6}"
     )
     print(head)
@@ -594,13 +623,15 @@ def main():
         print(
             f"{r['label']:<36} {r['median']:>7.2f} {r['min']:>6.2f} {r['max']:>6.2f} "
             f"{p['data']:>6.2f} {p['html']:>6.2f} {p['prepare']:>6.2f} {p['wkhtmltopdf']:>7.2f} "
-            f"{p['other']:>6.2f} {p['additions']:>6.3f} {r['queries']:>5.0f} {r['pages']:>6} "
+            f"{p['other']:>6.2f} {p['additions']:>6.3f} {p['cpu']:>5.2f} {r['queries']:>5.0f} "
+            f"{r['pages']:>6} "
             f"{r['bytes'] / 1024:>6.0f}"
         )
     print(
         "  data = _get_report_values (OCA's queries + formatting); html = rest of "
         "_render_qweb_html (QWeb); prep = _prepare_html (lxml); wkhtml = _run_wkhtmltopdf; "
-        "ours+ = balance in words + pay QR (inside html)"
+        "ours+ = balance in words + pay QR (inside html); cpu = CPU seconds of Odoo's process "
+        "and of wkhtmltopdf (wall time on an idle machine is about cpu + the print delay)"
     )
     print(
         f"Separate calls (ours): _get_report_values {data_s:.3f} s, "
@@ -618,6 +649,15 @@ def main():
         f"Target < {TARGET_S:.0f} s for {n_open:,} open items: "
         f"{'MET' if ours['median'] < TARGET_S else 'NOT MET'} ({ours['median']:.2f} s)"
         + ("" if server else ", but unstyled: not the PDF customers get")
+    )
+    # what the same work takes when nothing else runs: CPU plus the delay
+    # wkhtmltopdf waits for (an estimate: Odoo and wkhtmltopdf mostly take
+    # turns, the assets server thread answers while wkhtmltopdf runs)
+    delay = int(env["ir.config_parameter"].get_param("report.print_delay", "1000")) / 1000
+    print(
+        f"On an idle machine: about {ours['parts']['cpu'] + delay:.2f} s "
+        f"(CPU {ours['parts']['cpu']:.2f} s + print delay {delay:.1f} s); "
+        f"OCA plain {oca['parts']['cpu'] + delay:.2f} s"
     )
     if server:
         server.shutdown()
