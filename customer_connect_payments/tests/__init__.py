@@ -1,1 +1,2 @@
 from . import test_payment_access
+from . import test_portal_payments
