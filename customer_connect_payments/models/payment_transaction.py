@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 
 class PaymentTransaction(models.Model):
@@ -23,6 +23,19 @@ class PaymentTransaction(models.Model):
         if not self.connect_kind:
             return super()._create_payment(**extra_create_values)
         return self.env["customer_connect.payment.service"]._book(self, **extra_create_values)
+
+    def _log_message_on_linked_documents(self, message):
+        """Odoo posts the transaction's news on each of its invoices, one
+        message_post each (about 20 ms apiece: 4 s for 200 invoices). Ours
+        log the same note on all of them in one batch: the same chatter
+        line, no notification (a log is not sent to followers either way)."""
+        self.ensure_one()
+        if not self.connect_kind or self.source_transaction_id or len(self.invoice_ids) < 2:
+            return super()._log_message_on_linked_documents(message)
+        author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else self.partner_id
+        self.invoice_ids._message_log_batch(
+            bodies=dict.fromkeys(self.invoice_ids.ids, message), author_id=author.id
+        )
 
     def _post_process(self):
         mine = self.filtered(lambda tx: tx.connect_kind and tx.state == "done")

@@ -66,6 +66,7 @@ if "env" not in globals():
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the database")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--invoices", type=int, default=200)
+    parser.add_argument("--profile", help="write a cProfile of our confirmation stage to this file")
     args = parser.parse_args()
     if not args.db.startswith("bench_pay"):
         parser.error("--db must start with bench_pay")
@@ -93,7 +94,8 @@ if "env" not in globals():
             check=True,
         )
         print(f"Installed in {time.time() - t0:.0f}s", flush=True)
-    env_vars = dict(os.environ, CC_BENCH_RUNS=str(args.runs), CC_BENCH_INVOICES=str(args.invoices))
+    env_vars = dict(os.environ, CC_BENCH_RUNS=str(args.runs), CC_BENCH_INVOICES=str(args.invoices),
+                    CC_BENCH_PROFILE=args.profile or "")
     with open(os.path.abspath(__file__)) as script:
         rc = subprocess.run(
             [*odoo_cmd, "shell", *common, "--log-level=warn", f"--logfile={state}/shell_{args.db}.log"],
@@ -247,7 +249,16 @@ def ours(company, customer, contact, user, provider, invoices):
         tx.payment_id = tx._create_payment()
         return tx.payment_id
 
-    payment, times["book"], q_book = stage(book)
+    if os.environ.get("CC_BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        payment, times["book"], q_book = stage(book)
+        profiler.disable()
+        profiler.dump_stats(os.environ["CC_BENCH_PROFILE"])
+    else:
+        payment, times["book"], q_book = stage(book)
     _r, times["after"], q_after = stage(lambda: Service_sys._after_payment(tx))
     left = [m for m in invoices if not m.currency_id.is_zero(m.amount_residual)]
     assert payment.state in ("in_process", "paid"), payment.state
