@@ -125,12 +125,23 @@ class ConnectPaymentPortal(PaymentPortal):
         customer, company = Service._scope()
         quote = Service._quote_from_token(access_token, customer, company)
         return self._connect_transaction(
-            quote, amount, request.env.user.partner_id, "/my/payments", kwargs,
+            quote,
+            amount,
+            request.env.user.partner_id,
+            "/my/payments",
+            kwargs,
             user=request.env.user,
         )
 
     # -- Express pay link: no sign-in, this customer's open items only --------
-    @route("/pay/express/<string:token>", type="http", auth="public", website=True, methods=["GET", "POST"], sitemap=False)
+    @route(
+        "/pay/express/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
     def connect_express_pay(self, token, paid=None, **kw):
         Service = request.env["customer_connect.payment.service"]
         try:
@@ -205,17 +216,29 @@ class ConnectPaymentPortal(PaymentPortal):
             )
         return request.render("customer_connect_payments.portal_pay", values)
 
-    def _connect_payment_form_values(self, quote, partner, transaction_route, landing_route, logged_in):
+    def _connect_payment_form_values(
+        self, quote, partner, transaction_route, landing_route, logged_in
+    ):
         Service = request.env["customer_connect.payment.service"]
         company, currency = quote["company"], quote["currency"]
-        providers_sudo = request.env["payment.provider"].sudo()._get_compatible_providers(
-            company.id, partner.id, quote["amount"], currency_id=currency.id
+        providers_sudo = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                company.id, partner.id, quote["amount"], currency_id=currency.id
+            )
         )
-        methods_sudo = request.env["payment.method"].sudo()._get_compatible_payment_methods(
-            providers_sudo.ids, partner.id, currency_id=currency.id
+        methods_sudo = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers_sudo.ids, partner.id, currency_id=currency.id
+            )
         )
         tokens_sudo = (
-            request.env["payment.token"].sudo()._get_available_tokens(providers_sudo.ids, partner.id)
+            request.env["payment.token"]
+            .sudo()
+            ._get_available_tokens(providers_sudo.ids, partner.id)
             if logged_in
             else request.env["payment.token"]
         )
@@ -252,11 +275,13 @@ class ConnectPaymentPortal(PaymentPortal):
         self._validate_transaction_kwargs(kwargs)
         flow = kwargs.get("flow")
         if flow == "token":
-            token_sudo = request.env["payment.token"].sudo().browse(int(kwargs.get("token_id") or 0))
+            token_sudo = (
+                request.env["payment.token"].sudo().browse(int(kwargs.get("token_id") or 0))
+            )
             provider_sudo = token_sudo.provider_id
         else:
-            provider_sudo = request.env["payment.provider"].sudo().browse(
-                int(kwargs.get("provider_id") or 0)
+            provider_sudo = (
+                request.env["payment.provider"].sudo().browse(int(kwargs.get("provider_id") or 0))
             )
         if (
             not provider_sudo.exists()

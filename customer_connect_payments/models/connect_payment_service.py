@@ -188,9 +188,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         lines = []
         for move in moves.sorted(lambda m: (m.invoice_date_due or today, m.id)):
             if currency.is_zero(move.amount_residual):
-                raise UserError(
-                    self.env._("%(name)s is already paid.", name=move.name)
-                )
+                raise UserError(self.env._("%(name)s is already paid.", name=move.name))
             due, discount = self._item_due(move, today)
             amount = due
             if move.id in partial and move.move_type != "out_refund":
@@ -213,7 +211,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
             lines.append(
                 {
                     "move": move,
-                    "outstanding": move.amount_residual * (-1 if move.move_type == "out_refund" else 1),
+                    "outstanding": move.amount_residual
+                    * (-1 if move.move_type == "out_refund" else 1),
                     "due": due,
                     "discount": discount,
                     "amount": amount,
@@ -222,7 +221,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
             )
         total = _cents(currency, sum(line["amount"] for line in lines))
         if total <= 0:
-            raise UserError(self.env._("The credit notes chosen cover the invoices: nothing to pay."))
+            raise UserError(
+                self.env._("The credit notes chosen cover the invoices: nothing to pay.")
+            )
         return {
             "customer": customer,
             "company": company,
@@ -246,7 +247,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
                 "company": quote["company"].id,
                 "ids": [line["move"].id for line in quote["lines"]],
                 "partial": {
-                    str(line["move"].id): line["amount"] for line in quote["lines"] if line["partial"]
+                    str(line["move"].id): line["amount"]
+                    for line in quote["lines"]
+                    if line["partial"]
                 },
                 "on_account": quote["on_account"],
                 "reason": quote["reason"],
@@ -263,7 +266,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
         over)."""
         values = self._verify(QUOTE_SCOPE, token)
         if not values or values["customer"] != customer.id or values["company"] != company.id:
-            raise UserError(self.env._("This payment is not valid any more: open the pay page again."))
+            raise UserError(
+                self.env._("This payment is not valid any more: open the pay page again.")
+            )
         quote = self._quote(
             customer,
             company,
@@ -336,7 +341,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
         quote's and invoices being paid elsewhere."""
         currency = quote["currency"]
         if posted_amount is None or currency.compare_amounts(float(posted_amount), quote["amount"]):
-            raise UserError(self.env._("The amount does not match what is due: open the pay page again."))
+            raise UserError(
+                self.env._("The amount does not match what is due: open the pay page again.")
+            )
         self._lock_and_check(quote)
         surcharge = self._surcharge(provider, quote["amount"], currency)
         allocation = {
@@ -416,11 +423,15 @@ class CustomerConnectPaymentService(models.AbstractModel):
             )
             write_off.append(
                 {
-                    "name": self.env._("Card surcharge (%(provider)s)", provider=tx.provider_id.name),
+                    "name": self.env._(
+                        "Card surcharge (%(provider)s)", provider=tx.provider_id.name
+                    ),
                     "account_id": account.id,
                     "partner_id": customer.id,
                     "amount_currency": -surcharge,
-                    "balance": -currency._convert(surcharge, company.currency_id, company, pay_date),
+                    "balance": -currency._convert(
+                        surcharge, company.currency_id, company, pay_date
+                    ),
                 }
             )
         method_line = tx.provider_id.journal_id.inbound_payment_method_line_ids.filtered(
@@ -442,7 +453,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
                     "payment_method_line_id": method_line.id,
                     "payment_token_id": tx.token_id.id,
                     "payment_transaction_id": tx.id,
-                    "memo": f"{tx.reference} - {customer.display_name} - {tx.provider_reference or ''}",
+                    "memo": " - ".join(
+                        (tx.reference, customer.display_name, tx.provider_reference or "")
+                    ),
                     "write_off_line_vals": write_off,
                     "connect_reason": tx.connect_reason,
                     "connect_online": True,
@@ -457,17 +470,21 @@ class CustomerConnectPaymentService(models.AbstractModel):
         )
         if tx.connect_kind == "on_account":
             # oldest first: Odoo's reconciliation plan orders by due date
-            open_lines = self.env["account.move.line"].sudo().search(
-                [
-                    ("partner_id.commercial_partner_id", "=", customer.id),
-                    ("company_id", "=", company.id),
-                    ("account_id", "=", payment.destination_account_id.id),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", ">", 0),
-                    ("move_id.move_type", "in", ("out_invoice", "out_receipt")),
-                ],
-                order="date_maturity, id",
+            open_lines = (
+                self.env["account.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id.commercial_partner_id", "=", customer.id),
+                        ("company_id", "=", company.id),
+                        ("account_id", "=", payment.destination_account_id.id),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("amount_residual", ">", 0),
+                        ("move_id.move_type", "in", ("out_invoice", "out_receipt")),
+                    ],
+                    order="date_maturity, id",
+                )
             )
             budget, chosen = payment.amount - surcharge, self.env["account.move.line"]
             for line in open_lines:
@@ -481,17 +498,24 @@ class CustomerConnectPaymentService(models.AbstractModel):
             return payment
         # the invoices paid in full (and the credit notes) first, then the
         # ones paid in part, so that a part payment lands where it was meant
-        partial_ids = {int(move_id) for move_id, values in allocation.items() if values.get("partial")}
+        partial_ids = {
+            int(move_id) for move_id, values in allocation.items() if values.get("partial")
+        }
 
         def lines_of(selected):
             return selected.line_ids.filtered(
-                lambda line: line.account_id == payment.destination_account_id and not line.reconciled
+                lambda line: (
+                    line.account_id == payment.destination_account_id and not line.reconciled
+                )
             )
+
         full = moves.filtered(lambda m: m.id not in partial_ids)
         if full:
             (receivable | lines_of(full)).reconcile()
         for move in moves.filtered(lambda m: m.id in partial_ids):
-            credit = (receivable | lines_of(full)).filtered(lambda line: not line.reconciled and line.balance < 0)
+            credit = (receivable | lines_of(full)).filtered(
+                lambda line: not line.reconciled and line.balance < 0
+            )
             if credit:
                 (credit | lines_of(move)).reconcile()
         return payment

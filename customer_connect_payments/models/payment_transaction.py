@@ -47,6 +47,7 @@ class PaymentTransaction(models.Model):
                 "SELECT id FROM payment_transaction WHERE id IN %s FOR UPDATE", [tuple(mine.ids)]
             )
             mine.invalidate_recordset(["payment_id", "connect_done", "is_post_processed"])
-        super()._post_process()
+        res = super()._post_process()
         for tx in mine.filtered(lambda tx: tx.payment_id and not tx.connect_done):
             self.env["customer_connect.payment.service"]._after_payment(tx)
+        return res

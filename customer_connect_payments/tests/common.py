@@ -35,7 +35,9 @@ class PayCase(ConnectCase, HttpCase):
                 "early_discount": True,
                 "discount_percentage": 2,
                 "discount_days": 10,
-                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
             }
         )
         cls.user = cls._activate(cls.farm_billing)
@@ -46,7 +48,9 @@ class PayCase(ConnectCase, HttpCase):
         self._set_level(self.farm_billing, "full")
 
     @classmethod
-    def _invoice(cls, amount, partner=None, days_ago=0, due_in=30, term=None, move_type="out_invoice"):
+    def _invoice(
+        cls, amount, partner=None, days_ago=0, due_in=30, term=None, move_type="out_invoice"
+    ):
         date = fields.Date.today() - timedelta(days=days_ago)
         vals = {
             "move_type": move_type,
@@ -54,7 +58,12 @@ class PayCase(ConnectCase, HttpCase):
             "invoice_date": date,
             "invoice_line_ids": [
                 Command.create(
-                    {"name": "Mower blades", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    {
+                        "name": "Mower blades",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
                 )
             ],
         }

@@ -25,7 +25,9 @@ class TestPaymentTours(PayCase):
     def test_pay_on_account_tour(self):
         older = self._invoice(100.0, days_ago=30, due_in=0)
         newer = self._invoice(100.0)
-        self.start_tour("/my/payments/pay", "customer_connect_pay_on_account", login=self.user.login)
+        self.start_tour(
+            "/my/payments/pay", "customer_connect_pay_on_account", login=self.user.login
+        )
         self.assertTrue(older.currency_id.is_zero(older.amount_residual))
         self.assertAlmostEqual(newer.amount_residual, 50.0)
 

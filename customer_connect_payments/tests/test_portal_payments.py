@@ -43,7 +43,9 @@ class TestPortalPayments(PayCase):
         # the discount is booked as Odoo's payment register books it: on the
         # early-payment discount account of the company
         discount_account = self.company.account_journal_early_pay_discount_loss_account_id
-        discount_lines = payment.move_id.line_ids.filtered(lambda l: l.account_id == discount_account)
+        discount_lines = payment.move_id.line_ids.filtered(
+            lambda l: l.account_id == discount_account
+        )
         self.assertAlmostEqual(sum(discount_lines.mapped("balance")), 20.0)
         self.assertTrue(payment.connect_online)
         # the receipt, in the e-mail history, with its PDF
@@ -97,7 +99,9 @@ class TestPortalPayments(PayCase):
         forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         with self.assertRaisesRegex(JsonRpcException, "not valid"), mute_logger("odoo.http"):
             self._start(forged, 250.0)
-        self.assertFalse(self.env["payment.transaction"].search([("connect_customer_id", "=", self.farm.id)]))
+        self.assertFalse(
+            self.env["payment.transaction"].search([("connect_customer_id", "=", self.farm.id)])
+        )
 
     def test_other_customers_invoices_refused(self):
         self.authenticate(self.user.login, self.password)
@@ -116,7 +120,10 @@ class TestPortalPayments(PayCase):
         first_tab = self._quote_of(self._pay_page(query))
         second_tab = self._quote_of(self._pay_page(query))
         values = self._start(first_tab, 1230.0)
-        with self.assertRaisesRegex(JsonRpcException, "already under way"), mute_logger("odoo.http"):
+        with (
+            self.assertRaisesRegex(JsonRpcException, "already under way"),
+            mute_logger("odoo.http"),
+        ):
             self._start(second_tab, 1230.0)
         self._confirm(values["reference"])
         # once paid, the second tab's page is out of date
@@ -193,7 +200,9 @@ class TestExpressPay(PayCase):
         self.assertNotIn("/my/activity", page)
         self.assertNotIn("Greenacres baler twine", page)
         response = self.url_open(f"/pay/express/{token}?pay_{self.invoice.id}=1")
-        values = self._start(self._quote_of(response.text), 400.0, route=f"/pay/express/{token}/transaction")
+        values = self._start(
+            self._quote_of(response.text), 400.0, route=f"/pay/express/{token}/transaction"
+        )
         tx = self._confirm(values["reference"])
         self.assertTrue(self.invoice.currency_id.is_zero(self.invoice.amount_residual))
         self.assertEqual(tx.partner_id, self.farm)
@@ -222,14 +231,19 @@ class TestExpressPay(PayCase):
         quote = self.Service._quote(self.farm, self.company, [self.invoice.id])
         with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
             self._start(
-                self.Service._quote_token(quote), 400.0,
-                route=f"/pay/express/{token}/transaction", flow="token", token_id=1,
+                self.Service._quote_token(quote),
+                400.0,
+                route=f"/pay/express/{token}/transaction",
+                flow="token",
+                token_id=1,
             )
 
     def test_statement_qr_opens_the_express_page(self):
         url = self.farm._connect_pay_url(400.0, self.invoice.currency_id)
         self.assertIn("/pay/express/", url)
-        self.assertEqual(self.Service._express_scope(url.rsplit("/", 1)[1]), (self.farm, self.company))
+        self.assertEqual(
+            self.Service._express_scope(url.rsplit("/", 1)[1]), (self.farm, self.company)
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -243,7 +257,9 @@ class TestPaymentOptions(PayCase):
         cls.income = cls.company_data["default_account_revenue"]
 
     def test_surcharge_shown_and_booked_on_its_own_line(self):
-        self.provider.write({"connect_surcharge_percent": 3.0, "connect_surcharge_account_id": self.income.id})
+        self.provider.write(
+            {"connect_surcharge_percent": 3.0, "connect_surcharge_account_id": self.income.id}
+        )
         self.authenticate(self.user.login, self.password)
         page = self._pay_page(f"pay_{self.invoice.id}=1")
         self.assertIn("o_connect_surcharge", page)
@@ -263,7 +279,9 @@ class TestPaymentOptions(PayCase):
         page = self._pay_page(query)
         self.assertIn("Invoices are paid in full here", page)
         self.company.connect_allow_partial_payment = True
-        self.assertIn("Tell us why", self._pay_page(f"pay_{self.invoice.id}=1&part_{self.invoice.id}=200"))
+        self.assertIn(
+            "Tell us why", self._pay_page(f"pay_{self.invoice.id}=1&part_{self.invoice.id}=200")
+        )
         page = self._pay_page(query)
         values = self._start(self._quote_of(page), 200.0)
         tx = self._confirm(values["reference"])
@@ -273,7 +291,8 @@ class TestPaymentOptions(PayCase):
     def test_saved_method_pays_again(self):
         self.authenticate(self.user.login, self.password)
         values = self._start(
-            self._quote_of(self._pay_page(f"pay_{self.invoice.id}=1")), 500.0,
+            self._quote_of(self._pay_page(f"pay_{self.invoice.id}=1")),
+            500.0,
             tokenization_requested=True,
         )
         tx = self._confirm(values["reference"])
@@ -286,7 +305,9 @@ class TestPaymentOptions(PayCase):
         values = self._start(
             self._quote_of(page), 75.0, flow="token", token_id=token.id, payment_method_id=None
         )
-        tx2 = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        tx2 = (
+            self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        )
         tx2._post_process()
         self.assertEqual(tx2.state, "done")
         self.assertTrue(second.currency_id.is_zero(second.amount_residual))

@@ -74,11 +74,21 @@ if "env" not in globals():
     odoo_cmd, db_args, addons = odoo_setup()
     state = os.path.join(os.environ.get("CC_STATE") or os.path.join(ROOT, ".run"), "bench")
     os.makedirs(state, exist_ok=True)
-    common = [f"--addons-path={addons}", *db_args, f"--data-dir={state}/data", "-d", args.db, "--no-http"]
+    common = [
+        f"--addons-path={addons}",
+        *db_args,
+        f"--data-dir={state}/data",
+        "-d",
+        args.db,
+        "--no-http",
+    ]
     if args.reset:
         lib(f"drop_db {args.db}")
     if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install the addons and payment_demo, no demo)...", flush=True)
+        print(
+            f"Creating database {args.db} (install the addons and payment_demo, no demo)...",
+            flush=True,
+        )
         t0 = time.time()
         subprocess.run(
             [
@@ -94,11 +104,21 @@ if "env" not in globals():
             check=True,
         )
         print(f"Installed in {time.time() - t0:.0f}s", flush=True)
-    env_vars = dict(os.environ, CC_BENCH_RUNS=str(args.runs), CC_BENCH_INVOICES=str(args.invoices),
-                    CC_BENCH_PROFILE=args.profile or "")
+    env_vars = dict(
+        os.environ,
+        CC_BENCH_RUNS=str(args.runs),
+        CC_BENCH_INVOICES=str(args.invoices),
+        CC_BENCH_PROFILE=args.profile or "",
+    )
     with open(os.path.abspath(__file__)) as script:
         rc = subprocess.run(
-            [*odoo_cmd, "shell", *common, "--log-level=warn", f"--logfile={state}/shell_{args.db}.log"],
+            [
+                *odoo_cmd,
+                "shell",
+                *common,
+                "--log-level=warn",
+                f"--logfile={state}/shell_{args.db}.log",
+            ],
             stdin=script,
             env=env_vars,
             check=False,
@@ -137,7 +157,11 @@ def setup():
                 "customer_rank": 1,
                 "child_ids": [
                     Command.create(
-                        {"name": "Bench Payables", "type": "invoice", "email": "pay@bench-farm.example"}
+                        {
+                            "name": "Bench Payables",
+                            "type": "invoice",
+                            "email": "pay@bench-farm.example",
+                        }
                     )
                 ],
             }
@@ -148,7 +172,14 @@ def setup():
                 "login": "bench_pay_staff",
                 "company_id": company.id,
                 "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.set([env.ref("customer_connect.group_connect_admin").id, env.ref("account.group_account_invoice").id])],
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("customer_connect.group_connect_admin").id,
+                            env.ref("account.group_account_invoice").id,
+                        ]
+                    )
+                ],
             }
         )
         contact = customer.child_ids
@@ -157,7 +188,9 @@ def setup():
         import re
         from urllib.parse import unquote
 
-        token = unquote(re.search(r"token=([A-Za-z0-9_\-=%.]+)", str(log.mail_id.body_html)).group(1))
+        token = unquote(
+            re.search(r"token=([A-Za-z0-9_\-=%.]+)", str(log.mail_id.body_html)).group(1)
+        )
         env["res.users"].sudo().signup({"login": contact.email, "password": PASSWORD}, token)
         level = env["customer_connect.access.level"]._level_by_code("full", company)
         contact.with_user(staff).connect_access_level_id = level
@@ -165,10 +198,16 @@ def setup():
     user = contact.with_context(active_test=False).user_ids[:1]
     provider = env.ref("payment.payment_provider_demo")
     if provider.state != "test" or not provider.journal_id:
-        bank = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+        bank = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
         provider.write({"state": "test", "is_published": True, "journal_id": bank.id})
     Move = env["account.move"]
-    domain = [("partner_id", "child_of", customer.id), ("state", "=", "posted"), ("amount_residual", ">", 0)]
+    domain = [
+        ("partner_id", "child_of", customer.id),
+        ("state", "=", "posted"),
+        ("amount_residual", ">", 0),
+    ]
     missing = N - Move.search_count(domain)
     if missing > 0:
         date = fields.Date.today() - timedelta(days=60)
@@ -181,7 +220,12 @@ def setup():
                     "invoice_date_due": date + timedelta(days=30),
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": f"Bench part {i}", "quantity": 1, "price_unit": 100 + i, "tax_ids": [Command.clear()]}
+                            {
+                                "name": f"Bench part {i}",
+                                "quantity": 1,
+                                "price_unit": 100 + i,
+                                "tax_ids": [Command.clear()],
+                            }
                         )
                     ],
                 }
@@ -206,7 +250,9 @@ def stage(fn):
 
 def confirm(tx):
     Tx = env["payment.transaction"].sudo()
-    Tx._handle_notification_data("demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"})
+    Tx._handle_notification_data(
+        "demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"}
+    )
     tx._post_process()
     return tx
 
@@ -244,7 +290,8 @@ def ours(company, customer, contact, user, provider, invoices):
 
     def book():
         env["payment.transaction"].sudo()._handle_notification_data(
-            "demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"}
+            "demo",
+            {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"},
         )
         tx.payment_id = tx._create_payment()
         return tx.payment_id
@@ -272,14 +319,18 @@ def odoos(company, customer, contact, user, provider, invoices):
 
     def start():
         # /invoice/transaction/overdue as this contact: its overdue invoices
-        overdue = env["account.move"].with_user(user).search(
-            [
-                ("state", "not in", ("cancel", "draft")),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("payment_state", "not in", ("in_payment", "paid")),
-                ("invoice_date_due", "<", fields.Date.today()),
-                ("partner_id", "=", user.partner_id.commercial_partner_id.id),
-            ]
+        overdue = (
+            env["account.move"]
+            .with_user(user)
+            .search(
+                [
+                    ("state", "not in", ("cancel", "draft")),
+                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                    ("payment_state", "not in", ("in_payment", "paid")),
+                    ("invoice_date_due", "<", fields.Date.today()),
+                    ("partner_id", "=", user.partner_id.commercial_partner_id.id),
+                ]
+            )
         )
         Tx = env["payment.transaction"].sudo()
         values = {"invoice_ids": [Command.set(overdue.ids)], "reference": None}
@@ -302,7 +353,8 @@ def odoos(company, customer, contact, user, provider, invoices):
 
     def book():
         env["payment.transaction"].sudo()._handle_notification_data(
-            "demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"}
+            "demo",
+            {"reference": tx.reference, "simulated_state": "done", "payment_details": "4242"},
         )
         return tx._create_payment()
 
@@ -343,13 +395,18 @@ def two_connections(company, user, invoices):
 
 
 company, customer, contact, user, provider, invoices = setup()
-print(f"{len(invoices)} open overdue invoices of {customer.name}, provider {provider.name}", flush=True)
+print(
+    f"{len(invoices)} open overdue invoices of {customer.name}, provider {provider.name}",
+    flush=True,
+)
 run_rolled_back(ours, company, customer, contact, user, provider, invoices)  # warm-up
 run_rolled_back(odoos, company, customer, contact, user, provider, invoices)
 rows = {"ours": [], "odoo": []}
 for _i in range(RUNS):
     rows["ours"].append(run_rolled_back(ours, company, customer, contact, user, provider, invoices))
-    rows["odoo"].append(run_rolled_back(odoos, company, customer, contact, user, provider, invoices))
+    rows["odoo"].append(
+        run_rolled_back(odoos, company, customer, contact, user, provider, invoices)
+    )
 
 
 def med(side, key):
@@ -362,13 +419,23 @@ def medq(side, key):
 
 print(f"\nmedian of {RUNS} runs, {len(invoices)} invoices, seconds (queries)")
 print(f"{'stage':<40}{'ours':>16}{'Odoo overdue':>18}")
-print(f"{'start: amount + transaction':<40}{med('ours', 'start'):>9.3f} ({medq('ours', 'start'):>4.0f}){med('odoo', 'start'):>11.3f} ({medq('odoo', 'start'):>4.0f})")
-print(f"{'confirm: payment posted + reconciled':<40}{med('ours', 'book'):>9.3f} ({medq('ours', 'book'):>4.0f}){med('odoo', 'book'):>11.3f} ({medq('odoo', 'book'):>4.0f})")
-print(f"{'receipt (PDF + e-mail) + timeline':<40}{med('ours', 'after'):>9.3f} ({medq('ours', 'after'):>4.0f}){'-':>18}")
+print(
+    f"{'start: amount + transaction':<40}{med('ours', 'start'):>9.3f} ({medq('ours', 'start'):>4.0f}){med('odoo', 'start'):>11.3f} ({medq('odoo', 'start'):>4.0f})"
+)
+print(
+    f"{'confirm: payment posted + reconciled':<40}{med('ours', 'book'):>9.3f} ({medq('ours', 'book'):>4.0f}){med('odoo', 'book'):>11.3f} ({medq('odoo', 'book'):>4.0f})"
+)
+print(
+    f"{'receipt (PDF + e-mail) + timeline':<40}{med('ours', 'after'):>9.3f} ({medq('ours', 'after'):>4.0f}){'-':>18}"
+)
 ours_total = med("ours", "start") + med("ours", "book")
 odoo_total = med("odoo", "start") + med("odoo", "book")
 print(f"{'start + confirm':<40}{ours_total:>16.3f}{odoo_total:>18.3f}")
 print(f"\nratio ours / Odoo (start + confirm): {ours_total / odoo_total:.2f}")
-print(f"target: payment posted and reconciled with all {len(invoices)} under 3 s: "
-      f"{'MET' if ours_total < 3 else 'MISSED'} ({ours_total:.2f} s; with the receipt {ours_total + med('ours', 'after'):.2f} s)")
-print("\ntwo connections paying the same invoices at once:", two_connections(company, user, invoices))
+print(
+    f"target: payment posted and reconciled with all {len(invoices)} under 3 s: "
+    f"{'MET' if ours_total < 3 else 'MISSED'} ({ours_total:.2f} s; with the receipt {ours_total + med('ours', 'after'):.2f} s)"
+)
+print(
+    "\ntwo connections paying the same invoices at once:", two_connections(company, user, invoices)
+)
