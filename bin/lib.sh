@@ -5,6 +5,9 @@
 CC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CC_STATE="${CC_STATE:-$CC_ROOT/.run}"
 CC_ADDONS="customer_connect,customer_connect_payments,customer_connect_dms"
+# Installed beside our addons in test databases only (never a dependency):
+# Odoo's demo payment provider, which the payment tests and tours pay with.
+CC_TEST_ADDONS="payment_demo"
 mkdir -p "$CC_STATE"
 
 die() { printf '\n%s\n' "$*" >&2; exit 2; }

@@ -2,7 +2,7 @@
     "name": "Customer Connect Payments",
     "summary": "Customers pay invoices, or an amount on account, by card or ACH "
     "from the Customer Connect portal",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Payment",
     "license": "LGPL-3",
     "author": "Customer Connect",
@@ -12,7 +12,15 @@
     "data": [
         "security/portal_payments_security.xml",
         "views/connect_access_level_views.xml",
+        "views/payment_views.xml",
+        "views/portal_payments_templates.xml",
+        "data/mail_template_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_connect_payments/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

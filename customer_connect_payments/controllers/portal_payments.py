@@ -1,12 +1,16 @@
 """Payments: every route through which a portal contact pays or keeps a
-payment method asks for the payments area first (``res.users._connect_require``);
-Odoo's routes then do the work. Not signed in, a payment link the dealer sent
-(``/payment/pay`` with its token) still works; an invoice's token link of a
-customer on Customer Connect does not (its contact signs in, see
-``account.move._connect_opens_for``)."""
+payment method asks for the payments area first (``res.users._connect_require``
+or ``_connect_portal_scope``); Odoo's routes then do the work. Our own pages
+(choose and pay several invoices or an amount on account, the payment
+history, the express pay link) hand everything that counts to
+``customer_connect.payment.service``. Not signed in, a payment link the dealer
+sent (``/payment/pay`` with its token) and an express link still work; an
+invoice's token link of a customer on Customer Connect does not (its contact
+signs in, see ``account.move._connect_opens_for``)."""
 
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request, route
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
@@ -26,7 +30,29 @@ def _require_payments(invoice_id=None):
             raise Forbidden()
 
 
+def _selection(kw):
+    """(invoice ids, {invoice id: part amount}, amount on account, reason)
+    from a pay form: ``pay_<id>`` (or the activity list's ``doc_<id>``)
+    ticks, ``part_<id>`` amounts, ``on_account``, ``reason``."""
+    ids, partial = [], {}
+    for key, value in kw.items():
+        prefix, _sep, tail = key.partition("_")
+        if prefix in ("pay", "doc") and tail.isdigit():
+            ids.append(int(tail))
+        elif prefix == "part" and tail.isdigit() and value not in (None, ""):
+            try:
+                partial[int(tail)] = float(value)
+            except ValueError:
+                raise UserError(request.env._("Enter amounts as numbers.")) from None
+    try:
+        on_account = float(kw.get("on_account") or 0.0)
+    except ValueError:
+        raise UserError(request.env._("Enter amounts as numbers.")) from None
+    return ids[:1000], {k: v for k, v in partial.items() if k in ids}, on_account, kw.get("reason")
+
+
 class ConnectPaymentPortal(PaymentPortal):
+    # -- Odoo's routes, behind the payments area ---------------------------
     @route()
     def invoice_transaction(self, invoice_id, access_token, **kwargs):
         _require_payments(invoice_id)
@@ -59,9 +85,245 @@ class ConnectPaymentPortal(PaymentPortal):
         _require_payments()
         return super().archive_token(token_id)
 
+    # -- Our pages: choose, pay, history --------------------------------------
+    @route("/my/payments", type="http", auth="user", website=True)
+    def connect_payment_history(self, **kw):
+        """The customer's online payments in this company, newest first."""
+        customer, company = request.env["customer_connect.payment.service"]._scope()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "connect_payments",
+                "transactions": request.env["customer_connect.payment.service"]._history(
+                    customer, company
+                ),
+            }
+        )
+        return request.render("customer_connect_payments.portal_my_payments", values)
+
+    @route("/my/payments/pay", type="http", auth="user", website=True, methods=["GET", "POST"])
+    def connect_payment_pay(self, **kw):
+        """Choose what to pay (the customer's open items), then the amount
+        computed here and the dealer's payment providers."""
+        Service = request.env["customer_connect.payment.service"]
+        customer, company = Service._scope()
+        user = request.env.user
+        return self._connect_render_pay(
+            customer,
+            company,
+            kw,
+            partner=user.partner_id,
+            transaction_route="/my/payments/transaction",
+            landing_route="/my/payments",
+            page_url="/my/payments/pay",
+            logged_in=True,
+        )
+
+    @route("/my/payments/transaction", type="json", auth="user")
+    def connect_payment_transaction(self, access_token=None, amount=None, **kwargs):
+        Service = request.env["customer_connect.payment.service"]
+        customer, company = Service._scope()
+        quote = Service._quote_from_token(access_token, customer, company)
+        return self._connect_transaction(
+            quote,
+            amount,
+            request.env.user.partner_id,
+            "/my/payments",
+            kwargs,
+            user=request.env.user,
+        )
+
+    # -- Express pay link: no sign-in, this customer's open items only --------
+    @route(
+        "/pay/express/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
+    def connect_express_pay(self, token, paid=None, **kw):
+        Service = request.env["customer_connect.payment.service"]
+        try:
+            customer, company = Service._express_scope(token)
+        except AccessError:
+            raise NotFound() from None
+        if paid:
+            return request.render(
+                "customer_connect_payments.express_paid",
+                {"customer_name": customer.name, "company": company},
+            )
+        return self._connect_render_pay(
+            customer,
+            company,
+            kw,
+            partner=customer,
+            transaction_route=f"/pay/express/{token}/transaction",
+            landing_route=f"/pay/express/{token}?paid=1",
+            page_url=f"/pay/express/{token}",
+            logged_in=False,
+        )
+
+    @route("/pay/express/<string:token>/transaction", type="json", auth="public")
+    def connect_express_transaction(self, token, access_token=None, amount=None, **kwargs):
+        Service = request.env["customer_connect.payment.service"]
+        try:
+            customer, company = Service._express_scope(token)
+        except AccessError:
+            raise NotFound() from None
+        if kwargs.get("flow") == "token" or kwargs.get("token_id"):
+            # saved methods are the signed-in contacts' own
+            raise Forbidden()
+        kwargs["tokenization_requested"] = False
+        quote = Service._quote_from_token(access_token, customer, company)
+        return self._connect_transaction(
+            quote, amount, customer, f"/pay/express/{token}?paid=1", kwargs
+        )
+
+    # -- shared by the portal and the express link ----------------------------
+    def _connect_render_pay(
+        self, customer, company, kw, partner, transaction_route, landing_route, page_url, logged_in
+    ):
+        Service = request.env["customer_connect.payment.service"]
+        ids, partial, on_account, reason = _selection(kw)
+        items = Service._open_items(customer, company)
+        values = self._prepare_portal_layout_values() if logged_in else {}
+        values.update(
+            {
+                "page_name": "connect_pay",
+                "customer": customer,
+                "company": company,
+                "res_company": company,
+                "items": items,
+                "dues": {move.id: Service._item_due(move, Service._today())[0] for move in items},
+                "allows_partial": Service._allows_partial(company),
+                "page_url": page_url,
+                "logged_in": logged_in,
+                "error": None,
+                "quote": None,
+            }
+        )
+        if request.httprequest.method == "POST" or ids or on_account:
+            try:
+                quote = Service._quote(customer, company, ids, partial, on_account, reason)
+            except UserError as error:
+                values["error"] = error.args[0]
+                return request.render("customer_connect_payments.portal_pay", values)
+            values.update(
+                self._connect_payment_form_values(
+                    quote, partner, transaction_route, landing_route, logged_in
+                )
+            )
+        return request.render("customer_connect_payments.portal_pay", values)
+
+    def _connect_payment_form_values(
+        self, quote, partner, transaction_route, landing_route, logged_in
+    ):
+        Service = request.env["customer_connect.payment.service"]
+        company, currency = quote["company"], quote["currency"]
+        providers_sudo = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                company.id, partner.id, quote["amount"], currency_id=currency.id
+            )
+        )
+        methods_sudo = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers_sudo.ids, partner.id, currency_id=currency.id
+            )
+        )
+        tokens_sudo = (
+            request.env["payment.token"]
+            .sudo()
+            ._get_available_tokens(providers_sudo.ids, partner.id)
+            if logged_in
+            else request.env["payment.token"]
+        )
+        show_tokenize = (
+            self._compute_show_tokenize_input_mapping(providers_sudo)
+            if logged_in
+            else dict.fromkeys(providers_sudo.ids, False)
+        )
+        return {
+            "quote": quote,
+            "surcharges": [
+                (provider, Service._surcharge(provider, quote["amount"], currency))
+                for provider in providers_sudo
+                if provider.connect_surcharge_percent
+            ],
+            "reference_prefix": None,
+            "amount": quote["amount"],
+            "currency": currency,
+            "partner_id": partner.id,
+            "providers_sudo": providers_sudo,
+            "payment_methods_sudo": methods_sudo,
+            "tokens_sudo": tokens_sudo,
+            "show_tokenize_input_mapping": show_tokenize,
+            "transaction_route": transaction_route,
+            "landing_route": landing_route,
+            "access_token": Service._quote_token(quote),
+        }
+
+    def _connect_transaction(self, quote, amount, partner, landing_route, kwargs, user=None):
+        """Create the transaction paying ``quote`` (amount and invoices from
+        the server; the browser only picks the provider) and return its
+        processing values."""
+        Service = request.env["customer_connect.payment.service"]
+        self._validate_transaction_kwargs(kwargs)
+        flow = kwargs.get("flow")
+        if flow == "token":
+            token_sudo = (
+                request.env["payment.token"].sudo().browse(int(kwargs.get("token_id") or 0))
+            )
+            provider_sudo = token_sudo.provider_id
+        else:
+            provider_sudo = (
+                request.env["payment.provider"].sudo().browse(int(kwargs.get("provider_id") or 0))
+            )
+        if (
+            not provider_sudo.exists()
+            or provider_sudo.company_id != quote["company"]
+            or provider_sudo.state == "disabled"
+        ):
+            raise ValidationError(request.env._("This payment method is not offered here."))
+        charge, create_values = Service._transaction_values(quote, amount, provider_sudo, user=user)
+        prefix = None
+        if quote["on_account"] or len(quote["lines"]) > 3:
+            prefix = f"{quote['customer'].ref or quote['customer'].id}-ONLINE"
+        tx_sudo = self._create_transaction(
+            provider_id=provider_sudo.id,
+            payment_method_id=kwargs.get("payment_method_id"),
+            token_id=kwargs.get("token_id"),
+            amount=charge,
+            currency_id=quote["currency"].id,
+            partner_id=partner.id,
+            flow=flow,
+            tokenization_requested=kwargs.get("tokenization_requested"),
+            landing_route=landing_route,
+            reference_prefix=prefix,
+            custom_create_values=create_values,
+        )
+        return tx_sudo._get_processing_values()
+
 
 class ConnectPortalAccountPayments(PortalAccount):
     @route()
     def portal_my_overdue_invoices(self, access_token=None, **kw):
         _require_payments()
         return super().portal_my_overdue_invoices(access_token=access_token, **kw)
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "connect_payment_count" in counters:
+            user = request.env.user
+            if user._is_portal() and user._connect_grants("payments"):
+                customer, company = request.env["customer_connect.payment.service"]._scope()
+                values["connect_payment_count"] = len(
+                    request.env["customer_connect.payment.service"]._open_items(customer, company)
+                )
+            else:
+                values["connect_payment_count"] = 0
+        return values

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.http import request
 
 
 class AccountMove(models.Model):
@@ -7,7 +8,11 @@ class AccountMove(models.Model):
     def _has_to_be_paid(self):
         # A portal contact whose access level does not open payments for this
         # invoice's company is not offered Odoo's Pay Now button; the payment
-        # routes refuse it too.
-        if not self._connect_opens_for("payments"):
+        # routes refuse it too. The portal renders invoices as the superuser:
+        # the request's own user decides.
+        moves = self
+        if self.env.su and request and request.env.uid:
+            moves = self.with_user(request.env.user)
+        if not moves._connect_opens_for("payments"):
             return False
         return super()._has_to_be_paid()

@@ -1,1 +1,3 @@
 from . import test_payment_access
+from . import test_portal_payments
+from . import test_payment_tours

@@ -81,9 +81,3 @@ class TestPaymentAccess(ConnectCase, HttpCase):
         """The token of a dealer's payment link (payment.utils, outside a request)."""
         values = f"{partner.id}|{amount}|{self.invoice.currency_id.id}"
         return hmac(self.env(su=True), "generate_access_token", values)
-
-    def test_statement_qr_opens_the_pay_page(self):
-        url = self.farm._connect_pay_url(250.0, self.invoice.currency_id)
-        self.assertIn("/payment/pay?", url)
-        self.assertIn(f"access_token={self._pay_token(self.farm, 250.0)}", url)
-        self.assertIn(f"partner_id={self.farm.id}", url)

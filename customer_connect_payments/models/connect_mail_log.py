@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class CustomerConnectMailLog(models.Model):
+    _inherit = "customer_connect.mail.log"
+
+    kind = fields.Selection(
+        selection_add=[("payment_receipt", "Payment receipt")],
+        ondelete={"payment_receipt": "cascade"},
+    )

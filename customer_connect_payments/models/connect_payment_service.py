@@ -1,0 +1,611 @@
+"""Online payments: what a customer pays, computed on the server, and how a
+confirmed payment is booked. One place for the portal, the express pay link
+and the provider's confirmation; controllers stay thin."""
+
+import json
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, hash_sign, verify_hash_signed
+
+# hash_sign scopes: a quote (what a page offered to pay) and an express link
+QUOTE_SCOPE = "customer_connect_payments.quote"
+EXPRESS_SCOPE = "customer_connect_payments.express"
+QUOTE_HOURS = 2
+EXPRESS_DAYS_DEFAULT = 30
+# transactions that hold their invoices: another payment of them is refused
+IN_FLIGHT_STATES = ("pending", "authorized")
+# a draft transaction (the customer is at the provider's form) holds them a while
+DRAFT_HOLD = timedelta(minutes=15)
+PAYABLE_TYPES = ("out_invoice", "out_receipt", "out_refund")
+
+
+def _cents(currency, amount):
+    return currency.round(amount)
+
+
+class CustomerConnectPaymentService(models.AbstractModel):
+    """Online payments of the portal and of express pay links.
+
+    * ``_open_items``: a customer's open invoices and credit notes in a
+      dealer company, each with what clears it today (the early-payment
+      settlement while it runs, else the outstanding);
+    * ``_quote``: the amount of a selection (or of an amount on account),
+      computed here whatever the browser says, signed for the page
+      (``_quote_token``) and checked again when the transaction is created
+      (``_transaction_values``: the invoices locked, those already being paid
+      refused);
+    * ``_book``: the confirmed transaction's payment, posted and reconciled
+      with exactly its invoices (the discount booked as Odoo's payment
+      register books it, a card surcharge on its own line), oldest first for
+      an amount on account;
+    * ``_after_payment``: the receipt e-mail and the dealer's timeline, once.
+    """
+
+    _name = "customer_connect.payment.service"
+    _description = "Customer Connect online payments"
+
+    # ------------------------------------------------------------------
+    # Who pays
+    # ------------------------------------------------------------------
+    @api.model
+    def _scope(self):
+        """(customer, company) of the signed-in contact's payment pages."""
+        return self.env.user._connect_portal_scope("payments")
+
+    @api.model
+    def _express_token(self, customer, company, days=None):
+        """A signed, expiring token opening the pay page of ``customer``'s
+        open items in ``company`` without signing in."""
+        days = days or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_connect_payments.express_days", EXPRESS_DAYS_DEFAULT)
+        )
+        return hash_sign(
+            self.env(su=True),
+            EXPRESS_SCOPE,
+            {"customer": customer.commercial_partner_id.id, "company": company.id},
+            expiration=timedelta(days=days),
+        )
+
+    @api.model
+    def _express_scope(self, token):
+        """(customer, company) of an express token, as the system; refused
+        (AccessError) when forged or expired."""
+        values = self._verify(EXPRESS_SCOPE, token)
+        if not values:
+            raise AccessError(self.env._("This payment link is not valid or has expired."))
+        customer = self.env["res.partner"].sudo().browse(values["customer"]).exists()
+        company = self.env["res.company"].sudo().browse(values["company"]).exists()
+        if not customer or not company or not customer.active:
+            raise AccessError(self.env._("This payment link is not valid or has expired."))
+        return customer, company
+
+    @api.model
+    def _verify(self, scope, token):
+        try:
+            return verify_hash_signed(self.env(su=True), scope, token or "")
+        except (ValueError, TypeError, UnicodeDecodeError):  # not a token at all
+            return None
+
+    # ------------------------------------------------------------------
+    # What is open, and what a selection costs
+    # ------------------------------------------------------------------
+    @api.model
+    def _open_items(self, customer, company):
+        """The customer's open invoices and credit notes in ``company``,
+        oldest due first, as the system (the caller checked the scope)."""
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", PAYABLE_TYPES),
+                    ("amount_residual", "!=", 0),
+                ],
+                order="invoice_date_due, invoice_date, id",
+            )
+        )
+
+    @api.model
+    def _item_due(self, move, today):
+        """(what clears ``move`` today, discount): the early-payment
+        settlement while it runs (Odoo's own eligibility rule), else the
+        outstanding; negative for a credit note."""
+        sign = -1 if move.move_type == "out_refund" else 1
+        residual = move.amount_residual
+        if move._is_eligible_for_early_payment_discount(move.currency_id, today):
+            terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            settlement = abs(sum(terms.mapped("discount_amount_currency")))
+            return sign * settlement, sign * (residual - settlement)
+        return sign * residual, 0.0
+
+    @api.model
+    def _today(self):
+        return fields.Date.context_today(self)
+
+    @api.model
+    def _allows_partial(self, company):
+        return company.sudo().connect_allow_partial_payment
+
+    @api.model
+    def _quote(self, customer, company, invoice_ids=(), partial=None, on_account=0.0, reason=""):
+        """What the customer pays for a selection, computed here.
+
+        :param invoice_ids: ids of the customer's open invoices and credit
+            notes chosen (credit notes are deducted)
+        :param partial: {invoice id: amount} for invoices paid in part (where
+            the dealer allows it; a reason is then required)
+        :param on_account: an amount on account instead of a selection
+        :return: dict(customer, company, currency, lines, on_account, amount,
+            reason, date) where lines are dicts(move, outstanding, due,
+            discount, amount)
+        :raise UserError: anything that is not this customer's, not open, or
+            not payable as asked
+        """
+        today = fields.Date.context_today(self)
+        partial = {int(k): v for k, v in (partial or {}).items()}
+        reason = (reason or "").strip()[:500]
+        if on_account:
+            if invoice_ids:
+                raise UserError(self.env._("Pay either a selection or an amount on account."))
+            currency = company.sudo().currency_id
+            amount = _cents(currency, float(on_account))
+            if amount <= 0:
+                raise UserError(self.env._("Enter an amount to pay."))
+            return {
+                "customer": customer,
+                "company": company,
+                "currency": currency,
+                "lines": [],
+                "on_account": amount,
+                "amount": amount,
+                "reason": reason,
+                "date": today,
+            }
+        ids = {int(i) for i in invoice_ids}
+        if not ids:
+            raise UserError(self.env._("Choose at least one invoice to pay."))
+        moves = self.env["account.move"].sudo().browse(ids).exists()
+        if len(moves) != len(ids) or any(
+            move.commercial_partner_id != customer
+            or move.company_id != company
+            or move.state != "posted"
+            or move.move_type not in PAYABLE_TYPES
+            for move in moves
+        ):
+            raise UserError(self.env._("Only your own open invoices can be paid here."))
+        if len(moves.currency_id) != 1:
+            raise UserError(self.env._("Pay invoices of one currency at a time."))
+        currency = moves.currency_id
+        lines = []
+        for move in moves.sorted(lambda m: (m.invoice_date_due or today, m.id)):
+            if currency.is_zero(move.amount_residual):
+                raise UserError(self.env._("%(name)s is already paid.", name=move.name))
+            due, discount = self._item_due(move, today)
+            amount = due
+            if move.id in partial and move.move_type != "out_refund":
+                asked = _cents(currency, float(partial[move.id]))
+                if float_compare(asked, due, precision_rounding=currency.rounding) != 0:
+                    if not self._allows_partial(company):
+                        raise UserError(self.env._("Invoices are paid in full here."))
+                    if asked <= 0 or asked > move.amount_residual:
+                        raise UserError(
+                            self.env._(
+                                "Pay between 0 and %(amount)s on %(name)s.",
+                                amount=move.amount_residual,
+                                name=move.name,
+                            )
+                        )
+                    if not reason:
+                        raise UserError(self.env._("Tell us why you pay part of an invoice."))
+                    # a part payment is no settlement: no early-payment discount
+                    amount, discount = asked, 0.0
+            lines.append(
+                {
+                    "move": move,
+                    "outstanding": move.amount_residual
+                    * (-1 if move.move_type == "out_refund" else 1),
+                    "due": due,
+                    "discount": discount,
+                    "amount": amount,
+                    "partial": amount != due,
+                }
+            )
+        total = _cents(currency, sum(line["amount"] for line in lines))
+        if total <= 0:
+            raise UserError(
+                self.env._("The credit notes chosen cover the invoices: nothing to pay.")
+            )
+        return {
+            "customer": customer,
+            "company": company,
+            "currency": currency,
+            "lines": lines,
+            "on_account": 0.0,
+            "amount": total,
+            "reason": reason if any(line["partial"] for line in lines) else "",
+            "date": today,
+        }
+
+    @api.model
+    def _quote_token(self, quote):
+        """The quote, signed for the pay page (the browser hands it back
+        with the transaction; nothing in it is taken on trust)."""
+        return hash_sign(
+            self.env(su=True),
+            QUOTE_SCOPE,
+            {
+                "customer": quote["customer"].id,
+                "company": quote["company"].id,
+                "ids": [line["move"].id for line in quote["lines"]],
+                "partial": {
+                    str(line["move"].id): line["amount"]
+                    for line in quote["lines"]
+                    if line["partial"]
+                },
+                "on_account": quote["on_account"],
+                "reason": quote["reason"],
+                "amount": quote["amount"],
+            },
+            expiration_hours=QUOTE_HOURS,
+        )
+
+    @api.model
+    def _quote_from_token(self, token, customer, company):
+        """The quote a pay page offered, computed again now for
+        ``customer`` in ``company``; refused when forged, expired, someone
+        else's, or no longer what the page said (paid meanwhile, discount
+        over)."""
+        values = self._verify(QUOTE_SCOPE, token)
+        if not values or values["customer"] != customer.id or values["company"] != company.id:
+            raise UserError(
+                self.env._("This payment is not valid any more: open the pay page again.")
+            )
+        quote = self._quote(
+            customer,
+            company,
+            values["ids"],
+            partial=values["partial"],
+            on_account=values["on_account"],
+            reason=values["reason"],
+        )
+        if quote["currency"].compare_amounts(quote["amount"], values["amount"]) != 0:
+            raise UserError(
+                self.env._("The amounts changed since the page was opened: open it again.")
+            )
+        return quote
+
+    # ------------------------------------------------------------------
+    # Surcharge
+    # ------------------------------------------------------------------
+    @api.model
+    def _surcharge(self, provider, amount, currency):
+        """The card surcharge ``provider`` adds to ``amount`` (0 if none)."""
+        percent = provider.sudo().connect_surcharge_percent
+        return currency.round(amount * percent / 100.0) if percent > 0 else 0.0
+
+    # ------------------------------------------------------------------
+    # The transaction
+    # ------------------------------------------------------------------
+    @api.model
+    def _lock_and_check(self, quote):
+        """Lock the quoted invoices (NOWAIT: a second tab paying them at
+        the same moment is refused, not queued) and refuse those already in
+        a payment under way."""
+        moves = self.env["account.move"].browse([line["move"].id for line in quote["lines"]])
+        if not moves:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM account_move WHERE id IN %s FOR UPDATE NOWAIT",
+                    [tuple(moves.ids)],
+                )
+        except pg_errors.LockNotAvailable:
+            raise UserError(
+                self.env._("These invoices are being paid in another window.")
+            ) from None
+        self.env["payment.transaction"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT rel.invoice_id
+              FROM account_invoice_transaction_rel rel
+              JOIN payment_transaction tx ON tx.id = rel.transaction_id
+             WHERE rel.invoice_id IN %s
+               AND (tx.state IN %s OR (tx.state = 'draft' AND tx.create_date > %s))
+            """,
+            [tuple(moves.ids), IN_FLIGHT_STATES, fields.Datetime.now() - DRAFT_HOLD],
+        )
+        busy = [row[0] for row in self.env.cr.fetchall()]
+        if busy:
+            names = ", ".join(self.env["account.move"].sudo().browse(busy).mapped("name"))
+            raise UserError(
+                self.env._(
+                    "A payment of %(names)s is already under way (another window?).",
+                    names=names,
+                )
+            )
+
+    @api.model
+    def _transaction_values(self, quote, posted_amount, provider, user=None):
+        """(amount to charge, extra create values) of the transaction paying
+        ``quote`` with ``provider``; refuses an amount that is not the
+        quote's and invoices being paid elsewhere."""
+        currency = quote["currency"]
+        if posted_amount is None or currency.compare_amounts(float(posted_amount), quote["amount"]):
+            raise UserError(
+                self.env._("The amount does not match what is due: open the pay page again.")
+            )
+        self._lock_and_check(quote)
+        surcharge = self._surcharge(provider, quote["amount"], currency)
+        allocation = {
+            str(line["move"].id): {
+                "amount": line["amount"],
+                "discount": line["discount"],
+                "partial": line["partial"],
+            }
+            for line in quote["lines"]
+        }
+        values = {
+            "invoice_ids": [Command.set([line["move"].id for line in quote["lines"]])],
+            "connect_kind": "on_account" if quote["on_account"] else "invoices",
+            "connect_customer_id": quote["customer"].id,
+            "connect_user_id": user.id if user else False,
+            "connect_surcharge": surcharge,
+            "connect_reason": quote["reason"] or False,
+            "connect_allocation": json.dumps(allocation),
+        }
+        return currency.round(quote["amount"] + surcharge), values
+
+    # ------------------------------------------------------------------
+    # Booking a confirmed transaction
+    # ------------------------------------------------------------------
+    @api.model
+    def _book(self, tx, **extra_create_values):
+        """Post the payment of the confirmed transaction ``tx`` and
+        reconcile it with exactly the invoices it paid (as the system)."""
+        tx = tx.sudo()
+        company = tx.company_id
+        currency = tx.currency_id
+        customer = tx.connect_customer_id
+        allocation = json.loads(tx.connect_allocation or "{}")
+        pay_date = fields.Date.context_today(tx, tx.create_date) if tx.create_date else None
+        moves = tx.invoice_ids.filtered(lambda m: m.state == "posted")
+        # the discount, as account.payment.register books it, for the
+        # invoices the quote settled with their discount and still untouched
+        epd_values = []
+        for move in moves:
+            if allocation.get(str(move.id), {}).get("discount") and (
+                move._is_eligible_for_early_payment_discount(currency, pay_date)
+            ):
+                for aml in move.line_ids.filtered(lambda line: line.display_type == "payment_term"):
+                    epd_values.append(
+                        {
+                            "aml": aml,
+                            "amount_currency": -aml.amount_residual_currency,
+                            "balance": -aml.amount_residual,
+                        }
+                    )
+        write_off = []
+        if epd_values:
+            # what the discount covers: the payment register's "payment difference"
+            open_amount = sum(
+                allocation[str(move.id)]["discount"]
+                for move in {v["aml"].move_id for v in epd_values}
+            )
+            open_balance = currency._convert(open_amount, company.currency_id, company, pay_date)
+            for lines in (
+                self.env["account.move"]
+                ._get_invoice_counterpart_amls_for_early_payment_discount(epd_values, open_balance)
+                .values()
+            ):
+                write_off += lines
+        surcharge = tx.connect_surcharge
+        if surcharge:
+            account = (
+                tx.provider_id.connect_surcharge_account_id
+                or company.income_account_id
+                or self.env["account.account"].search(
+                    [
+                        *self.env["account.account"]._check_company_domain(company),
+                        ("account_type", "=", "income"),
+                    ],
+                    limit=1,
+                )
+            )
+            write_off.append(
+                {
+                    "name": self.env._(
+                        "Card surcharge (%(provider)s)", provider=tx.provider_id.name
+                    ),
+                    "account_id": account.id,
+                    "partner_id": customer.id,
+                    "amount_currency": -surcharge,
+                    "balance": -currency._convert(
+                        surcharge, company.currency_id, company, pay_date
+                    ),
+                }
+            )
+        method_line = tx.provider_id.journal_id.inbound_payment_method_line_ids.filtered(
+            lambda line: line.payment_provider_id == tx.provider_id
+        )[:1]
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "amount": abs(tx.amount),
+                    "payment_type": "inbound",
+                    "currency_id": currency.id,
+                    "partner_id": customer.id,
+                    "partner_type": "customer",
+                    "journal_id": tx.provider_id.journal_id.id,
+                    "company_id": company.id,
+                    "payment_method_line_id": method_line.id,
+                    "payment_token_id": tx.token_id.id,
+                    "payment_transaction_id": tx.id,
+                    "memo": " - ".join(
+                        (tx.reference, customer.display_name, tx.provider_reference or "")
+                    ),
+                    "write_off_line_vals": write_off,
+                    "connect_reason": tx.connect_reason,
+                    "connect_online": True,
+                    **extra_create_values,
+                }
+            )
+        )
+        payment.action_post()
+        tx.payment_id = payment
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == payment.destination_account_id and not line.reconciled
+        )
+        if tx.connect_kind == "on_account":
+            # oldest first: Odoo's reconciliation plan orders by due date
+            open_lines = (
+                self.env["account.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id.commercial_partner_id", "=", customer.id),
+                        ("company_id", "=", company.id),
+                        ("account_id", "=", payment.destination_account_id.id),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("amount_residual", ">", 0),
+                        ("move_id.move_type", "in", ("out_invoice", "out_receipt")),
+                    ],
+                    order="date_maturity, id",
+                )
+            )
+            budget, chosen = payment.amount - surcharge, self.env["account.move.line"]
+            for line in open_lines:
+                if budget <= 0:
+                    break
+                chosen |= line
+                budget -= line.amount_residual_currency
+            if chosen:
+                (receivable | chosen).reconcile()
+                tx.invoice_ids = [Command.set(chosen.move_id.ids)]
+            return payment
+        # the invoices paid in full (and the credit notes) first, then the
+        # ones paid in part, so that a part payment lands where it was meant
+        partial_ids = {
+            int(move_id) for move_id, values in allocation.items() if values.get("partial")
+        }
+
+        def lines_of(selected):
+            return selected.line_ids.filtered(
+                lambda line: (
+                    line.account_id == payment.destination_account_id and not line.reconciled
+                )
+            )
+
+        full = moves.filtered(lambda m: m.id not in partial_ids)
+        if full:
+            (receivable | lines_of(full)).reconcile()
+        for move in moves.filtered(lambda m: m.id in partial_ids):
+            credit = (receivable | lines_of(full)).filtered(
+                lambda line: not line.reconciled and line.balance < 0
+            )
+            if credit:
+                (credit | lines_of(move)).reconcile()
+        return payment
+
+    # ------------------------------------------------------------------
+    # After the payment: receipt and timeline (once per transaction)
+    # ------------------------------------------------------------------
+    @api.model
+    def _receipt_recipients(self, tx):
+        """Who gets the receipt: the contact who paid, else the customer's
+        billing contacts, else the customer."""
+        tx = tx.sudo()
+        payer = tx.partner_id
+        if payer != tx.connect_customer_id and payer.email:
+            return payer
+        customer = tx.connect_customer_id
+        billing = customer.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+        return billing or customer.filtered("email")
+
+    @api.model
+    def _after_payment(self, tx):
+        """The receipt e-mail with its PDF (in the e-mail history) and the
+        dealer's timeline event of the booked transaction ``tx``."""
+        tx = tx.sudo()
+        payment = tx.payment_id
+        company = tx.company_id
+        recipients = self._receipt_recipients(tx)
+        if recipients:
+            pdf, _type = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_company(company)
+                ._render_qweb_pdf("account.action_report_payment_receipt", payment.ids)
+            )
+            extension = "pdf" if _type == "pdf" else "html"
+            name = f"{self.env._('Payment receipt')} {payment.name.replace('/', '-')}.{extension}"
+            # the template reads the payment from its rendering context
+            template = self.env.ref(
+                "customer_connect_payments.mail_template_connect_payment_receipt"
+            ).with_context(connect_payment_id=payment.id)
+            self.env["customer_connect.mail.sender"].with_company(company)._send(
+                template, recipients, "payment_receipt", attachments=[(name, pdf)]
+            )
+        self._record_event(tx)
+        tx.connect_done = True
+
+    @api.model
+    def _record_event(self, tx):
+        """The dealer's timeline: the contact who paid, or the customer for
+        an express link paid without signing in."""
+        Event = self.env["customer_connect.portal.event"].with_company(tx.company_id)
+        payment = tx.payment_id
+        name = self.env._(
+            "%(amount)s online (%(reference)s)",
+            amount=f"{payment.amount:.2f} {payment.currency_id.name}",
+            reference=tx.reference,
+        )
+        user = tx.connect_user_id
+        if user and user._is_portal():
+            return Event._record("payment", payment, name=name, user=user)
+        customer = tx.connect_customer_id
+        return Event.sudo().create(
+            {
+                "kind": "payment",
+                "partner_id": customer.id,
+                "commercial_partner_id": customer.id,
+                "company_id": tx.company_id.id,
+                "res_model": payment._name,
+                "res_id": payment.id,
+                "name": self.env._("%(name)s, express pay link", name=name),
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # History
+    # ------------------------------------------------------------------
+    @api.model
+    def _history(self, customer, company, limit=50):
+        """The customer's online payments in ``company``, newest first, as
+        the system (the caller checked the scope)."""
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("connect_customer_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("pending", "authorized", "done", "cancel", "error")),
+                ],
+                order="create_date desc, id desc",
+                limit=limit,
+            )
+        )
