@@ -16,12 +16,17 @@
         # the statements area's engine (OCA, 18.0 on PyPI): one query per
         # statement, aging buckets, letterhead
         "partner_statement",
+        # the orders area (open orders, Odoo's /my/orders) and, later, the
+        # project status read sale orders; sale_management (quotation
+        # templates, optional products) is not needed for either
+        "sale",
     ],
     "external_dependencies": {"python": ["qrcode", "num2words"]},
     "data": [
         "security/customer_connect_security.xml",
         "security/ir.model.access.csv",
         "security/portal_activity_security.xml",
+        "security/portal_orders_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -38,6 +43,9 @@
         "views/portal_activity_templates.xml",
         "views/portal_profile_templates.xml",
         "views/portal_statements_templates.xml",
+        "views/portal_account_history_templates.xml",
+        "views/portal_purchase_history_templates.xml",
+        "views/portal_orders_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -12,3 +12,6 @@ from . import test_tour
 from . import test_portal_activity_list
 from . import test_portal_profile
 from . import test_portal_statements
+from . import test_portal_account_history
+from . import test_portal_purchase_history
+from . import test_portal_orders
