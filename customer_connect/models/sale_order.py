@@ -71,6 +71,15 @@ class SaleOrder(models.Model):
             [(order.company_id, order.partner_id.commercial_partner_id) for order in self.sudo()],
         )
 
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        # the portal chatter: a token or a signed pid opens the order's
+        # thread with sudo; the contact's level must still open orders
+        thread = super()._get_thread_with_access(thread_id, mode, **kwargs)
+        if thread and not thread.with_env(self.env)._connect_opens_for("orders"):
+            return self.browse()
+        return thread
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"

@@ -1,6 +1,7 @@
 from odoo import Command, sql_db
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from .common import ConnectCase
 
@@ -201,6 +202,35 @@ class TestPortalOrders(ConnectCase, HttpCase):
         response = self.url_open(f"/my/orders/{self.golf_order.id}?access_token={golf_token}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.golf_order.name, response.text)
+
+    def test_chatter_follows_the_level(self):
+        """Odoo's portal chatter opens an order's messages with its token:
+        the contact's level decides, as on the order's page."""
+        self.so_open.message_post(
+            body="Your tractor ships Monday",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        token = self.so_open._portal_ensure_token()
+        params = {"thread_model": "sale.order", "thread_id": self.so_open.id, "token": token}
+        self._set_level(self.farm_billing, "payments_only")
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/chatter_fetch", params)
+        post = {**params, "post_data": {"body": "Call me", "message_type": "comment"}}
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/message/post", post)
+        self.assertNotIn("Call me", str(self.so_open.message_ids.mapped("body")))
+        # another customer's contact with the token: nothing either
+        golf_user = self._activate(self.golf_keeper)
+        self.authenticate(golf_user.login, self.PORTAL_PASSWORD)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/chatter_fetch", params)
+        # a level with orders reads the order's messages
+        self._set_level(self.farm_billing, "status_only")
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        fetched = self.make_jsonrpc_request("/mail/chatter_fetch", params)
+        self.assertIn("Your tractor ships Monday", str(fetched))
 
     def test_levels(self):
         # payments only: invoices and payments, no orders
