@@ -89,8 +89,13 @@ class CustomerConnectPortalAccountHistory(models.AbstractModel):
                 SELECT m.id, m.name, m.move_type, m.date,
                        (m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL)
                            AS is_payment,
-                       COALESCE(NULLIF(m.ref, ''), m.invoice_origin, m.payment_reference, '')
-                           AS description,
+                       -- Odoo fills an invoice's payment reference with its
+                       -- own number: not a description
+                       COALESCE(
+                           NULLIF(COALESCE(NULLIF(m.ref, ''), m.invoice_origin,
+                                           m.payment_reference), m.name),
+                           ''
+                       ) AS description,
                        SUM(lines.debit) AS debit,
                        SUM(lines.credit) AS credit
                   FROM lines

@@ -82,6 +82,7 @@ class TestPortalAccountHistory(ConnectCase, HttpCase):
         self.assertEqual(history["total_credit"], 350)
         self.assertEqual(history["closing"], 1250)
         self.assertEqual(history["rows"][0]["description"], "Baler twine")
+        self.assertEqual(history["rows"][2]["description"], "", "not the number again")
         # the balance closing one range opens the next
         later = self._history(date_from="2026-03-01", date_to="2026-03-31")
         self.assertEqual(later["opening"], 1250)
