@@ -16,6 +16,10 @@
         # the statements area's engine (OCA, 18.0 on PyPI): one query per
         # statement, aging buckets, letterhead
         "partner_statement",
+        # the orders area (open orders, Odoo's /my/orders) and, later, the
+        # project status read sale orders; sale_management (quotation
+        # templates, optional products) is not needed for either
+        "sale",
     ],
     "external_dependencies": {"python": ["qrcode", "num2words"]},
     "data": [
@@ -23,6 +27,7 @@
         "security/ir.model.access.csv",
         "security/portal_activity_security.xml",
         "security/portal_equipment_security.xml",
+        "security/portal_orders_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -45,6 +50,9 @@
         "views/portal_companies_templates.xml",
         "views/portal_branding_templates.xml",
         "views/portal_equipment_templates.xml",
+        "views/portal_account_history_templates.xml",
+        "views/portal_purchase_history_templates.xml",
+        "views/portal_orders_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

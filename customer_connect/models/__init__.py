@@ -7,6 +7,10 @@ from . import connect_invite_batch
 from . import account_move
 from . import portal_activity
 from . import portal_statements
+from . import portal_account_history
+from . import portal_purchase_history
+from . import sale_order
+from . import portal_orders
 from . import mail
 from . import res_partner
 from . import res_users

@@ -28,23 +28,13 @@ class AccountMove(models.Model):
           portal (a token, or the record rules), with the signed-in
           contact's level in the invoice's company.
         """
-        user = self.env.user
-        if self.env.su or user._is_internal():
+        if self.env.su:
             return True
-        if not self:
-            return user._connect_grants(area)
-        denied = set() if user._is_public() else set(user._connect_denied_company_ids(area))
-        for move in self.sudo():
-            # the customers' portal state is theirs, not the visitor's
-            customer = move.commercial_partner_id
-            if customer.connect_state == "not_invited":
-                if move.company_id.id in denied:
-                    return False
-            elif user._is_public() or not user._connect_customer_grants(
-                move.company_id, customer, area
-            ):
-                return False
-        return True
+        # the invoices' companies and customers are read as the system: the
+        # gate itself decides what the visitor may reach
+        return self.env.user._connect_opens_documents(
+            area, [(move.company_id, move.commercial_partner_id) for move in self.sudo()]
+        )
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):

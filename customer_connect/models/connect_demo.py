@@ -111,6 +111,14 @@ CITIES = [
     ("Turriff", "AB53 4AA"),
 ]
 STREETS = ["Main Road", "Mill Lane", "Station Road", "Farm Road"]
+DEMO_PRODUCTS = [
+    ("Compact tractor 25 hp", 18500.0),
+    ("Front loader bucket", 2400.0),
+    ("Baler twine, 2 x 5 kg", 38.5),
+    ("Mower blade set", 96.0),
+    ("Hydraulic oil, 20 l", 74.0),
+    ("Spring service kit", 189.0),
+]
 LINES = [
     ("General Parts Sale", 8, 180),
     ("Workshop labour: service", 90, 650),
@@ -149,6 +157,7 @@ class CustomerConnectDemo(models.AbstractModel):
         customers = self._demo_customers(rng, customer_count, company)
         invoices = self._demo_invoices(rng, customers, company)
         self._demo_payments(rng, invoices)
+        self._demo_orders(rng, customers, company)
         self._demo_portal_contact(customers)
         self._demo_pending_invitations(customers[1:5])
         return customers
@@ -307,6 +316,62 @@ class CustomerConnectDemo(models.AbstractModel):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": pay_date})._create_payments()
+
+    @api.model
+    def _demo_orders(self, rng, customers, company):
+        """Sale orders for the Open Orders page: Greenacres Farm has one of
+        each kind (nothing delivered, part delivered, delivered and not
+        invoiced, completed), a few other customers one open order each."""
+        # demo data is the system's: the dealer's sales rights are not the
+        # point of the demo generator (it also runs from a test's user)
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .create(
+                [
+                    {"name": name, "type": "consu", "list_price": price, "taxes_id": []}
+                    for name, price in DEMO_PRODUCTS
+                ]
+            )
+        )
+        SaleOrder = self.env["sale.order"].sudo()
+        farm = customers.filtered(lambda c: c.name == "Greenacres Farm")[:1]
+        plan = [(farm, kind) for kind in ("waiting", "partial", "to_invoice", "done")]
+        plan += [(customer, "waiting") for customer in rng.sample(list(customers - farm), 8)]
+        today = fields.Datetime.now()
+        orders = SaleOrder
+        for customer, kind in plan:
+            picked = rng.sample(list(products), 2)
+            order = SaleOrder.create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": company.id,
+                    "client_order_ref": f"PO-{rng.randint(1000, 9999)}",
+                    "date_order": today - timedelta(days=rng.randint(2, 60)),
+                    "commitment_date": today + timedelta(days=rng.randint(3, 40)),
+                    "order_line": [
+                        fields.Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": rng.randint(1, 4),
+                                "tax_id": [],
+                            }
+                        )
+                        for product in picked
+                    ],
+                }
+            )
+            order.action_confirm()
+            lines = order.order_line
+            if kind == "partial":
+                lines[0].qty_delivered = lines[0].product_uom_qty
+            elif kind in ("to_invoice", "done"):
+                for line in lines:
+                    line.qty_delivered = line.product_uom_qty
+            if kind == "done":
+                order._create_invoices().action_post()
+            orders |= order
+        return orders
 
     @api.model
     def _demo_pending_invitations(self, customers):

@@ -7,6 +7,8 @@ EVENT_KINDS = [
     ("document_downloaded", "Downloaded a document"),
     ("documents_downloaded", "Downloaded several documents"),
     ("statement_downloaded", "Downloaded a statement"),
+    ("account_history_downloaded", "Downloaded the account history"),
+    ("order_viewed", "Viewed an order"),
     ("payment", "Paid"),
     ("equipment_hours", "Reported hours"),
 ]

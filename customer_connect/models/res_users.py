@@ -148,6 +148,39 @@ class ResUsers(models.Model):
             found = self.env["customer_connect.access.level"].union(*same_customer)
         return self._connect_level_grants(found, area)
 
+    def _connect_opens_documents(self, area, companies_customers):
+        """Whether this user may reach, in the portal area ``area``, documents
+        of these ``(dealer company, customer)`` pairs whichever way they come
+        in (token links, sudo-rendered pages): the one gate behind
+        ``account.move._connect_opens_for`` and
+        ``sale.order._connect_opens_for``.
+
+        * dealer staff: yes (their rights and rules apply as usual);
+        * a document of a customer on Customer Connect: only for a login
+          that is one of that customer's contacts, where that contact's level
+          (the most restrictive of them, if several) grants the area; not
+          signed in, never: the contact signs in so that its level applies;
+        * a document of a customer not on Customer Connect: Odoo's own portal
+          (a token, or the record rules), with the signed-in contact's level
+          in the document's company.
+        No pair at all: whether the area is open to this user anywhere.
+        """
+        self.ensure_one()
+        if self._is_internal():
+            return True
+        if not companies_customers:
+            return self._connect_grants(area)
+        public = self._is_public()
+        denied = set() if public else set(self._connect_denied_company_ids(area))
+        for company, customer in dict.fromkeys(companies_customers):
+            # the customers' portal state is theirs, not the visitor's
+            if customer.sudo().connect_state == "not_invited":
+                if company.id in denied:
+                    return False
+            elif public or not self._connect_customer_grants(company, customer, area):
+                return False
+        return True
+
     def _connect_denied_company_ids(self, area):
         """Ids of the dealer companies in which this user's access level does
         not open the portal area ``area``; what the areas' record rules read

@@ -16,3 +16,6 @@ from . import test_portal_companies
 from . import test_portal_equipment
 from . import test_portal_isolation
 from . import test_portal_download_tour
+from . import test_portal_account_history
+from . import test_portal_purchase_history
+from . import test_portal_orders

@@ -36,3 +36,11 @@ class TestDemoDealer(ConnectCase):
         self.assertEqual(states.count("active"), 1)
         self.assertGreaterEqual(states.count("invited"), 3, "pending invitations")
         self.assertGreater(states.count("not_invited"), 30)
+        # open orders: Greenacres has each kind, the completed one is not open
+        farm = portal.partner_id.commercial_partner_id
+        orders = self.env["sale.order"].sudo().search([("partner_id", "=", farm.id)])
+        self.assertEqual(len(orders), 4)
+        self.assertEqual(
+            sorted((o.connect_to_deliver, o.connect_to_invoice) for o in orders),
+            [(False, False), (False, True), (True, True), (True, True)],
+        )

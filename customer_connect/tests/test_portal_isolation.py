@@ -8,7 +8,7 @@ being walked."""
 import inspect
 import json
 
-from odoo import http
+from odoo import Command, http
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
@@ -68,11 +68,27 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                 "serial_number": "GA-OWN-SERIAL",
             }
         )
+        roller = cls.env["product.product"].create(
+            {"name": "Loch Vale secret greens roller", "type": "consu", "list_price": 900}
+        )
+        cls.golf_order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.golf.id,
+                "company_id": cls.company.id,
+                "client_order_ref": "Loch Vale secret order",
+                "order_line": [Command.create({"product_id": roller.id, "product_uom_qty": 2})],
+            }
+        )
+        cls.golf_order.action_confirm()
         # what must never show to Greenacres' contact
         cls.golf_markers = (
             cls.golf_invoice.ref,
+            f'href="/my/invoices/{cls.golf_invoice.id}"',
             "LV-SECRET-SERIAL",
             "Loch Vale manual",
+            "Loch Vale secret greens roller",
+            "Loch Vale secret order",
+            cls.golf_order.name,
             cls.golf.name,
         )
 
@@ -81,6 +97,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
         """{route: [URLs aimed at Loch Vale's records]}."""
         golf_token = self.golf_invoice._portal_ensure_token()
         inv, machine, file = self.golf_invoice.id, self.golf_machine.id, self.golf_file.id
+        order, order_token = self.golf_order.id, self.golf_order._portal_ensure_token()
         return {
             "/my/activity": [
                 # part of Loch Vale's reference (the search box repeats the term)
@@ -117,6 +134,27 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                 f"/my/equipment/{self.farm_machine.id}/documents/{file}",
             ],
             "/my/equipment/<int:equipment_id>/hours": [("POST", f"/my/equipment/{machine}/hours")],
+            "/my/account-history": [
+                "/my/account-history?date_start=2000-01-01&date_end=2100-12-31",
+            ],
+            "/my/account-history/page/<int:page>": [
+                "/my/account-history/page/2?date_start=2000-01-01&date_end=2100-12-31",
+            ],
+            "/my/account-history/csv": [
+                "/my/account-history/csv?date_start=2000-01-01&date_end=2100-12-31",
+            ],
+            "/my/purchases": ["/my/purchases?search=secret", "/my/purchases"],
+            "/my/purchases/page/<int:page>": ["/my/purchases/page/2"],
+            "/my/open-orders": ["/my/open-orders?search=secret", "/my/open-orders"],
+            "/my/open-orders/page/<int:page>": ["/my/open-orders/page/2"],
+            "/my/open-orders/<int:order_id>": [f"/my/open-orders/{order}"],
+            # Odoo's order pages, behind the orders area
+            "/my/orders": ["/my/orders", "/my/quotes"],
+            "/my/orders/<int:order_id>": [
+                f"/my/orders/{order}",
+                f"/my/orders/{order}?access_token={order_token}",
+                f"/my/orders/{order}?access_token={order_token}&report_type=pdf",
+            ],
             # switching to a company the login does not work with
             "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
         }
@@ -185,6 +223,8 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             ("account.move", self.golf_invoice.ids),
             ("customer_connect.equipment", self.golf_machine.ids),
             ("ir.attachment", self.golf_file.ids),
+            ("sale.order", self.golf_order.ids),
+            ("sale.order.line", self.golf_order.order_line.ids),
         ):
             with self.assertRaises(JsonRpcException, msg=model), mute_logger("odoo.http"):
                 self.make_jsonrpc_request(

@@ -15,18 +15,23 @@ from odoo.http import request, route
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.sale.controllers.portal import PaymentPortal as SalePaymentPortal
 
 
-def _require_payments(invoice_id=None):
+def _require_payments(invoice_id=None, order_id=None):
     """The payments area's check for the current request: the signed-in
-    contact's level, or, for a visitor with an invoice's token, the invoice
-    of a customer that does not use Customer Connect."""
+    contact's level, or, for a visitor with an invoice's (or a sale order's)
+    token, the document of a customer that does not use Customer Connect."""
     user = request.env.user
     if not user._is_public():
         user._connect_require("payments")
     if invoice_id:
         invoice = request.env["account.move"].browse(int(invoice_id))
         if not invoice._connect_opens_for("payments"):
+            raise Forbidden()
+    if order_id:
+        order = request.env["sale.order"].browse(int(order_id))
+        if not order._connect_opens_for("payments"):
             raise Forbidden()
 
 
@@ -327,3 +332,13 @@ class ConnectPortalAccountPayments(PortalAccount):
             else:
                 values["connect_payment_count"] = 0
         return values
+
+
+class ConnectSaleOrderPayments(SalePaymentPortal):
+    """Customer Connect depends on ``sale`` (the orders area): paying a sale
+    order online (a quotation's prepayment) is a payment like any other."""
+
+    @route()
+    def portal_order_transaction(self, order_id, access_token, **kwargs):
+        _require_payments(order_id=order_id)
+        return super().portal_order_transaction(order_id, access_token, **kwargs)

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import hmac, mute_logger
 
@@ -76,6 +77,42 @@ class TestPaymentAccess(ConnectCase, HttpCase):
                 f"/invoice/transaction/{self.invoice.id}",
                 {"access_token": self.invoice._portal_ensure_token(), "amount": 10},
             )
+
+    def test_sale_order_transaction_follows_the_level(self):
+        """Customer Connect brings Odoo's sale orders: paying one online asks
+        for the payments area too, signed in or by the order's token."""
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.farm.id,
+                    "company_id": self.company.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product_a.id, "price_unit": 100, "tax_id": []}
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_quotation_sent()
+        token = order._portal_ensure_token()
+        params = {"access_token": token, "amount": 10}
+        # not signed in: the customer is on Customer Connect, its contact signs in
+        with self.assertRaisesRegex(JsonRpcException, "Forbidden"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(f"/my/orders/{order.id}/transaction", params)
+        # status only follows orders, with no money
+        self._give("status_only")
+        self.authenticate(self.portal_user.login, self.password)
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(f"/my/orders/{order.id}/transaction", params)
+        # with the payments area, the request reaches Odoo's own checks
+        self._give("full")
+        with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
+            self.make_jsonrpc_request(f"/my/orders/{order.id}/transaction", params)
+        self.assertNotIn("AccessError", str(caught.exception))
+        self.assertNotIn("Forbidden", str(caught.exception))
 
     def _pay_token(self, partner, amount):
         """The token of a dealer's payment link (payment.utils, outside a request)."""
