@@ -17,7 +17,7 @@ from ..models.portal_account_history import HISTORY_PAGE
 
 class ConnectPortalAccountHistory(CustomerPortal):
     @http.route(
-        ["/my/account-history", "/my/account-history/page/<int:page>"],
+        ["/my/history", "/my/history/page/<int:page>"],
         type="http",
         auth="user",
         website=True,
@@ -45,9 +45,9 @@ class ConnectPortalAccountHistory(CustomerPortal):
                 "error": error,
                 "first_page": page == 1,
                 "last_page": page * HISTORY_PAGE >= history["count"],
-                "csv_url": f"/my/account-history/csv?{urlencode(url_args)}",
+                "csv_url": f"/my/history/csv?{urlencode(url_args)}",
                 "pager": portal_pager(
-                    url="/my/account-history",
+                    url="/my/history",
                     url_args=url_args,
                     total=history["count"],
                     page=page,
@@ -57,7 +57,7 @@ class ConnectPortalAccountHistory(CustomerPortal):
         )
         return request.render("customer_connect.portal_my_account_history", values)
 
-    @http.route("/my/account-history/csv", type="http", auth="user", website=True)
+    @http.route("/my/history/csv", type="http", auth="user", website=True)
     def portal_my_account_history_csv(self, date_from="", date_to="", **kw):
         """The whole range as a CSV file."""
         request.env.user._connect_require("activity")

@@ -123,12 +123,12 @@ class TestPortalAccountHistory(ConnectCase, HttpCase):
         self.assertEqual([row["name"] for row in history["rows"]], [self.golf_invoice.name])
         self.assertEqual(history["opening"], 0)
         self.authenticate(golf_user.login, self.PORTAL_PASSWORD)
-        response = self.url_open("/my/account-history?date_from=2025-01-01&date_to=2026-12-31")
+        response = self.url_open("/my/history?date_from=2025-01-01&date_to=2026-12-31")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.golf_invoice.name, response.text)
         for move in (self.jan_invoice, self.jan_payment.move_id, self.feb_invoice):
             self.assertNotIn(move.name, response.text)
-        response = self.url_open("/my/account-history/csv?date_from=2025-01-01&date_to=2026-12-31")
+        response = self.url_open("/my/history/csv?date_from=2025-01-01&date_to=2026-12-31")
         self.assertNotIn(self.jan_invoice.name, response.text)
 
     def test_levels(self):
@@ -137,17 +137,17 @@ class TestPortalAccountHistory(ConnectCase, HttpCase):
         with self.assertRaises(AccessError):
             self._history()
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
-        for url in ("/my/account-history", "/my/account-history/csv"):
+        for url in ("/my/history", "/my/history/csv"):
             self.assertEqual(self.url_open(url).status_code, 403, url)
-        self.assertNotIn("/my/account-history", self.url_open("/my").text)
+        self.assertNotIn("/my/history", self.url_open("/my").text)
         # payments only sees its invoices and payments
         self._set_level(self.farm_billing, "payments_only")
-        self.assertEqual(self.url_open("/my/account-history").status_code, 200)
-        self.assertIn("/my/account-history", self.url_open("/my").text)
+        self.assertEqual(self.url_open("/my/history").status_code, 200)
+        self.assertIn("/my/history", self.url_open("/my").text)
 
     def test_page(self):
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
-        response = self.url_open("/my/account-history?date_from=2026-01-01&date_to=2026-02-28")
+        response = self.url_open("/my/history?date_from=2026-01-01&date_to=2026-02-28")
         self.assertEqual(response.status_code, 200)
         text = response.text
         self.assertIn("Opening balance", text)
@@ -157,16 +157,16 @@ class TestPortalAccountHistory(ConnectCase, HttpCase):
         self.assertIn("1,250.00", text)
         self.assertNotIn(self.mar_invoice.name, text)
         # bad dates: said so, and the last 12 months shown
-        response = self.url_open("/my/account-history?date_from=yesterday")
+        response = self.url_open("/my/history?date_from=yesterday")
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_connect_history_error", response.text)
         self.assertIn("2026-11-30", response.text)
-        response = self.url_open("/my/account-history?date_from=2026-02-01&date_to=2026-01-01")
+        response = self.url_open("/my/history?date_from=2026-02-01&date_to=2026-01-01")
         self.assertIn("start date must be on or before", response.text)
 
     def test_csv_download(self):
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
-        response = self.url_open("/my/account-history/csv?date_from=2026-01-01&date_to=2026-02-28")
+        response = self.url_open("/my/history/csv?date_from=2026-01-01&date_to=2026-02-28")
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.headers["Content-Type"].startswith("text/csv"))
         self.assertIn("attachment", response.headers["Content-Disposition"])
@@ -204,7 +204,7 @@ class TestPortalAccountHistory(ConnectCase, HttpCase):
         self.assertEqual(event.partner_id, self.farm_billing)
         self.assertIn("2026-01-01", event.name)
         # viewing the page records nothing
-        self.url_open("/my/account-history")
+        self.url_open("/my/history")
         self.assertEqual(
             self.env["customer_connect.portal.event"].search_count(
                 [("commercial_partner_id", "=", self.farm.id), ("kind", "!=", "login")]

@@ -134,14 +134,14 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                 f"/my/equipment/{self.farm_machine.id}/documents/{file}",
             ],
             "/my/equipment/<int:equipment_id>/hours": [("POST", f"/my/equipment/{machine}/hours")],
-            "/my/account-history": [
-                "/my/account-history?date_start=2000-01-01&date_end=2100-12-31",
+            "/my/history": [
+                "/my/history?date_start=2000-01-01&date_end=2100-12-31",
             ],
-            "/my/account-history/page/<int:page>": [
-                "/my/account-history/page/2?date_start=2000-01-01&date_end=2100-12-31",
+            "/my/history/page/<int:page>": [
+                "/my/history/page/2?date_start=2000-01-01&date_end=2100-12-31",
             ],
-            "/my/account-history/csv": [
-                "/my/account-history/csv?date_start=2000-01-01&date_end=2100-12-31",
+            "/my/history/csv": [
+                "/my/history/csv?date_start=2000-01-01&date_end=2100-12-31",
             ],
             "/my/purchases": ["/my/purchases?search=secret", "/my/purchases"],
             "/my/purchases/page/<int:page>": ["/my/purchases/page/2"],

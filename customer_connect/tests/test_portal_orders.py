@@ -258,7 +258,7 @@ class TestPortalOrders(ConnectCase, HttpCase):
         self.assertNotIn("order_count", counters)
         home = self.url_open("/my").text
         self.assertNotIn("/my/open-orders", home)
-        self.assertIn("/my/account-history", home)
+        self.assertIn("/my/history", home)
         # status only: orders, but not the invoices on Odoo's order page
         self._set_level(self.farm_billing, "status_only")
         self.assertEqual(self.url_open("/my/open-orders").status_code, 200)
@@ -270,7 +270,7 @@ class TestPortalOrders(ConnectCase, HttpCase):
         self.assertIn(self.so_open.id, [row["id"] for row in found])
         home = self.url_open("/my").text
         self.assertIn("/my/open-orders", home)
-        self.assertNotIn("/my/account-history", home)
+        self.assertNotIn("/my/history", home)
         self.assertNotIn("/my/purchases", home)
 
     def test_query_count_does_not_grow_with_orders(self):

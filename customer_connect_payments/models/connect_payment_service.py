@@ -551,7 +551,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
                 ._render_qweb_pdf("account.action_report_payment_receipt", payment.ids)
             )
             extension = "pdf" if _type == "pdf" else "html"
-            name = f"{self.env._('Payment receipt')} {payment.name.replace('/', '-')}.{extension}"
+            label = self.env._("Payment receipt")
+            name = f"{label} {payment.name.replace('/', '-')}.{extension}"
             # the template reads the payment from its rendering context
             template = self.env.ref(
                 "customer_connect_payments.mail_template_connect_payment_receipt"

@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("customer_connect_portal_orders", {
         },
         {
             content: "Open the account history",
-            trigger: "a[href='/my/account-history']",
+            trigger: "a[href='/my/history']",
             run: "click",
         },
         {
