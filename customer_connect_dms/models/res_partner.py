@@ -1,9 +1,70 @@
-from odoo import _, api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Fields the dealer management system owns on the customers and contacts it
+# manages: Odoo's forms and the portal profile show them read-only and only
+# an import (or the connector API) changes them.
+DMS_CUSTOMER_FIELDS = (
+    "name",
+    "ref",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "state_id",
+    "country_id",
+    "email",
+    "phone",
+    "mobile",
+    "vat",
+)
+DMS_CONTACT_FIELDS = ("name", "email", "phone", "mobile", "function")
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    connect_dms_managed = fields.Boolean(
+        "Managed by the DMS",
+        copy=False,
+        help="The customer (or contact) comes from the dealer management system: its "
+        "name, number, address and contact details change there and reach Odoo "
+        "with the next import.",
+    )
+
+    def _connect_dms_owned_fields(self):
+        """The fields the DMS owns on this partner (none if it does not
+        manage it)."""
+        self.ensure_one()
+        if not self.connect_dms_managed:
+            return ()
+        return DMS_CONTACT_FIELDS if self.parent_id else DMS_CUSTOMER_FIELDS
+
+    def _dms_value_changes(self, name, value):
+        current = self[name]
+        if self._fields[name].type == "many2one":
+            return current.id != (value or False)
+        return (current or False) != (value or False)
+
+    def _check_dms_owned_fields(self, vals):
+        """Refuse a change, made outside an import, to a field the DMS owns."""
+        if self.env.context.get("connect_dms_import") or self.env.su:
+            return
+        for partner in self.filtered("connect_dms_managed"):
+            owned = [
+                name
+                for name in partner._connect_dms_owned_fields()
+                if name in vals and partner._dms_value_changes(name, vals[name])
+            ]
+            if owned:
+                raise UserError(
+                    _(
+                        "%(partner)s is managed by the dealer management system: change "
+                        "%(fields)s there, the next import brings it here.",
+                        partner=partner.display_name,
+                        fields=", ".join(partner._fields[n].string for n in owned),
+                    )
+                )
 
     # The customer number as it is in the dealer management system lives in
     # Odoo's own (indexed) ``ref``: the dashboard, invoices and reports
@@ -36,6 +97,7 @@ class ResPartner(models.Model):
             )
 
     def write(self, vals):
+        self._check_dms_owned_fields(vals)
         if vals.get("parent_id") and not self.env.su:
             # a numbered customer filed under another partner no longer holds
             # its number (contacts may share one): a new customer could take

@@ -1,1 +1,4 @@
 from . import test_customer_number
+from . import test_dms_import
+from . import test_dms_import_kinds
+from . import test_dms_invoices
