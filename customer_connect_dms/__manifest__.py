@@ -7,7 +7,7 @@
     "author": "Customer Connect",
     "maintainers": ["customer-connect"],
     "website": "https://example.com/customer-connect",
-    "depends": ["customer_connect"],
+    "depends": ["customer_connect", "portal"],
     "external_dependencies": {"python": ["openpyxl", "xlrd"]},
     "data": [
         "security/customer_connect_dms_security.xml",
@@ -16,6 +16,8 @@
         "data/dms_import_profiles.xml",
         "views/res_partner_views.xml",
         "views/dms_import_views.xml",
+        "views/portal_profile_templates.xml",
+        "views/dms_customer_search_views.xml",
     ],
     "installable": True,
 }

@@ -40,6 +40,76 @@ class ResPartner(models.Model):
             return ()
         return DMS_CONTACT_FIELDS if self.parent_id else DMS_CUSTOMER_FIELDS
 
+    @api.model
+    def _connect_dms_number_holder(self, number, company):
+        """The customer account of ``company`` (or shared) that has customer
+        number ``number``, archived ones included; the check runs as
+        superuser because a number held by a customer the user cannot read
+        is still taken."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("ref", "=", number),
+                    ("parent_id", "=", False),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+            .sudo(False)
+        )
+
+    @api.model
+    def _connect_dms_search(self, search_by, text, limit=80):
+        """Customer accounts whose name, city, state, number or any of them
+        (``search_by`` = name / city / state / number / all) contain
+        ``text`` (manual 002), as the user reads them."""
+        text = (text or "").strip()
+        if len(text) < 3:
+            raise UserError(_("Enter at least three characters to search."))
+        clauses = {
+            "name": [("name", "ilike", text)],
+            "city": [("city", "ilike", text)],
+            "state": ["|", ("state_id.name", "ilike", text), ("state_id.code", "=ilike", text)],
+            "number": [("ref", "ilike", text)],
+        }
+        if search_by == "all":
+            domain = [
+                "|",
+                "|",
+                "|",
+                *clauses["name"],
+                *clauses["city"],
+                *clauses["state"],
+                *clauses["number"],
+            ]
+        else:
+            domain = clauses[search_by]
+        return self.search(
+            [
+                ("parent_id", "=", False),
+                ("company_id", "in", [self.env.company.id, False]),
+                *domain,
+            ],
+            limit=limit,
+            order="name, id",
+        )
+
+    def _connect_dms_portal_locked_fields(self):
+        """Fields the portal profile of this partner shows read-only: what
+        the DMS owns on it, and the address and tax ID of a contact whose
+        customer the DMS manages (Odoo copies them from the customer)."""
+        self.ensure_one()
+        locked = set(self._connect_dms_owned_fields())
+        commercial = self.commercial_partner_id
+        if commercial != self and commercial.connect_dms_managed:
+            locked |= {"street", "street2", "city", "zip", "state_id", "country_id", "vat"}
+            locked.add("company_name")
+        elif self.connect_dms_managed:
+            locked.add("company_name")
+        return locked
+
     def _dms_value_changes(self, name, value):
         current = self[name]
         if self._fields[name].type == "many2one":
@@ -87,11 +157,19 @@ class ResPartner(models.Model):
         )
         if clashes:
             ref, company, _count = clashes[0]
+            holder = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [("ref", "=", ref), ("parent_id", "=", False), ("id", "not in", accounts.ids)],
+                    limit=1,
+                )
+            )
             raise ValidationError(
                 _(
-                    "Customer number %(number)s is already used by another customer "
-                    "of %(company)s.",
+                    "Customer number %(number)s is already used by %(holder)s (%(company)s).",
                     number=ref,
+                    holder=holder.display_name or _("another customer"),
                     company=company.name or _("all companies"),
                 )
             )
