@@ -19,7 +19,7 @@ class TestCustomerSearch(DmsImportCase):
         self.assertEqual(self._find("name", "greenac"), self.farm)
         self.assertEqual(self._find("city", "lochv"), self.golf)
         self.assertEqual(self._find("state", "Californ"), self.farm)
-        self.assertEqual(self._find("number", "9000"), self.farm | self.golf)
+        self.assertEqual(self._find("number", "9000"), self.farm | self.golf | self.barlow)
         self.assertEqual(self._find("all", "inveru"), self.farm)
         # contacts are not customers
         self.assertNotIn(self.farm_fiona, self._find("all", "fiona"))

@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import DmsImportCase
@@ -46,6 +47,54 @@ class TestDmsImportInvoices(DmsImportCase):
         self.assertEqual(later.count_updated, 1, later.message)
         self.assertEqual(parts.payment_state, "paid")
         self.assertEqual(parts.amount_residual, 0.0)
+
+    def test_same_journal_items_as_an_invoice_made_in_odoo(self):
+        run = self._import(
+            "invoices", HEADER + "SI9,90001,15/02/2026,17/03/2026,250.00,250.00,,,Hire\n"
+        )
+        imported = self.env["account.move"].search([("dms_number", "=", "SI9")])
+        self.assertEqual(run.state, "done", run.message)
+        by_hand = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.farm.id,
+                "journal_id": imported.journal_id.id,
+                "invoice_date": imported.invoice_date,
+                "invoice_date_due": imported.invoice_date_due,
+                "invoice_line_ids": [
+                    Command.create({"name": "Hire", "price_unit": 250.0, "tax_ids": []})
+                ],
+            }
+        )
+        by_hand.action_post()
+
+        def items(move):
+            return sorted(
+                (
+                    l.display_type,
+                    l.account_id.id,
+                    l.balance,
+                    l.amount_currency,
+                    l.partner_id.id,
+                    l.date_maturity,
+                    l.tax_ids.ids,
+                    l.price_subtotal,
+                    l.price_total,
+                )
+                for l in move.line_ids
+            )
+
+        self.assertEqual(items(imported), items(by_hand))
+        for name in (
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "amount_residual",
+            "payment_state",
+            "state",
+            "commercial_partner_id",
+        ):
+            self.assertEqual(imported[name], by_hand[name], name)
 
     def test_changed_total_refused(self):
         text = HEADER + "SI1,90001,15/02/2026,,100.00,100.00,,,\n"

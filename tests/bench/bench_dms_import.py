@@ -230,12 +230,16 @@ if "compare" not in SKIP:
     copy_rows = io.StringIO()
     writer = csv.writer(copy_rows)
     for r in rows:
-        writer.writerow([r[0].replace("D", "F", 1), r[1], r[2], r[3], r[4], r[6], r[7], company.id])
+        writer.writerow(
+            [r[0].replace("D", "F", 1), r[1], r[2], r[3], r[4], r[6], r[7], company.id]
+            + ["t", "t", "contact", 1, "ask", "not_invited"]
+        )
 
     def copy():
         copy_rows.seek(0)
         env.cr.copy_expert(
-            "COPY res_partner (ref, name, street, city, zip, email, phone, company_id) "
+            "COPY res_partner (ref, name, street, city, zip, email, phone, company_id, "
+            "active, is_company, type, customer_rank, autopost_bills, connect_login_state) "
             "FROM STDIN WITH (FORMAT csv)",
             copy_rows,
         )
