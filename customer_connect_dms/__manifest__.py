@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/dms_import_security.xml",
         "data/dms_import_profiles.xml",
+        "data/dms_cron.xml",
         "views/res_partner_views.xml",
         "views/dms_import_views.xml",
         "views/portal_profile_templates.xml",

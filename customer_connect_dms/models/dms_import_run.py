@@ -104,6 +104,24 @@ class DmsImportRun(models.Model):
                 }
             )
 
+    def _summary(self):
+        """The run as the connector API answers it."""
+        self.ensure_one()
+        return {
+            "run_id": self.id,
+            "state": self.state,
+            "created": self.count_created,
+            "updated": self.count_updated,
+            "unchanged": self.count_unchanged,
+            "refused": self.count_refused,
+            "message": self.message,
+            "errors": [
+                {"row": line.row, "key": line.key, "column": line.column, "message": line.message}
+                for line in self.line_ids
+                if line.action == "refused"
+            ],
+        }
+
     def _action_open(self):
         self.ensure_one()
         return {

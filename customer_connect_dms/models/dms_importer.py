@@ -142,6 +142,7 @@ class DmsImporter(models.AbstractModel):
                 "date_format": profile.date_format,
                 "decimal": profile.decimal_separator,
                 "ignore_extra": profile.ignore_extra_columns,
+                "labels": {line.target: line.column_name for line in profile.line_ids},
             },
         )
         return run
@@ -293,8 +294,9 @@ class DmsImporter(models.AbstractModel):
             )
         wanted = {target: column for column, target in column_map.items()}
         labels = {t[0]: t[1] for t in TARGETS[kind]}
+        shown = options.get("labels") or {}
         missing = [
-            f"{wanted.get(target, target)} ({labels[target]})"
+            f"{shown.get(target) or wanted.get(target, target)} ({labels[target]})"
             for target, _label, _type, required in TARGETS[kind]
             if required and wanted.get(target) not in normalized
         ]

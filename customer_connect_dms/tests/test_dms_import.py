@@ -43,6 +43,11 @@ class TestDmsImportCustomers(DmsImportCase):
         self.assertEqual(hill.city, "Troon")
         self.assertEqual(changed.line_ids.filtered(lambda l: l.action == "update").key, "00123")
 
+    def test_missing_columns_named_as_the_profile_names_them(self):
+        run = self._import("customers", "Account,Town\n00123,Ayr\n", self.gold_customers)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Missing column(s): Name (Name)", run.message)
+
     def test_leading_zeros_and_latin1_and_semicolons(self):
         text = "Account;Name;Town\n00007;Caf\xe9 M\xfchle;G\xf6ttingen\n"
         run = self._import("customers", text.encode("latin-1"), self.gold_customers)
