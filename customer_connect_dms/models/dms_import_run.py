@@ -65,6 +65,9 @@ class DmsImportRun(models.Model):
     count_refused = fields.Integer("Refused")
     progress = fields.Float(help="Percentage of the rows done (background runs).")
     done_date = fields.Datetime("Finished on")
+    next_row = fields.Integer(
+        help="Background runs: rows of the file (after the header) already written."
+    )
     header = fields.Text(help="The file's header (JSON), for the refused-rows file.")
     line_ids = fields.One2many("customer_connect_dms.import.run.line", "run_id", "Rows")
     refused_file = fields.Binary("Refused rows", attachment=True)
@@ -103,6 +106,24 @@ class DmsImportRun(models.Model):
                     "refused_file_name": f"{stem}-refused.csv",
                 }
             )
+
+    @api.model
+    def _claim_next(self):
+        """The oldest queued or running background run, locked for this
+        transaction; one another worker holds is skipped (two cron workers
+        never write the same run)."""
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM customer_connect_dms_import_run
+             WHERE state IN ('queued', 'running')
+             ORDER BY id
+             LIMIT 1
+               FOR UPDATE SKIP LOCKED
+            """
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else [])
 
     def _summary(self):
         """The run as the connector API answers it."""

@@ -16,6 +16,8 @@ from .dms_reader import ERROR_COLUMN, DmsFileError, read_file
 _logger = logging.getLogger(__name__)
 
 CREATE_CHUNK = 1000
+# rows written per background step (one commit each)
+BACKGROUND_CHUNK = 2000
 AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
 IMPORT_CONTEXT = {
     # imports write thousands of records: no chatter message per record
@@ -117,35 +119,171 @@ class DmsImporter(models.AbstractModel):
             raise UserError(self.env._("Unknown import kind %(kind)s.", kind=kind))
 
     @api.model
-    def _execute(self, run):
-        """Read the run's file and import it (or dry-run it)."""
+    def _read_run(self, run):
+        """(header, rows, column map, options) of the run's file; raises
+        DmsFileError when it cannot be read."""
         profile = run.profile_id
-        try:
-            header, rows, info = read_file(
-                base64.b64decode(run.file or b""),
-                run.file_name,
-                self.env._,
-                encoding=profile.encoding,
-                delimiter=profile.delimiter,
-            )
-        except DmsFileError as error:
-            return self._fail(run, str(error))
+        header, rows, info = read_file(
+            base64.b64decode(run.file or b""),
+            run.file_name,
+            self.env._,
+            encoding=profile.encoding,
+            delimiter=profile.delimiter,
+        )
         run.file_info = ", ".join(
             f"{k}: {v!r}" if k == "delimiter" else f"{k}: {v}" for k, v in info.items()
         )
-        self._process(
-            run,
-            header,
-            rows,
-            profile._column_map(),
-            options={
-                "date_format": profile.date_format,
-                "decimal": profile.decimal_separator,
-                "ignore_extra": profile.ignore_extra_columns,
-                "labels": {line.target: line.column_name for line in profile.line_ids},
-            },
-        )
+        options = {
+            "date_format": profile.date_format,
+            "decimal": profile.decimal_separator,
+            "ignore_extra": profile.ignore_extra_columns,
+            "labels": {line.target: line.column_name for line in profile.line_ids},
+        }
+        return header, rows, profile._column_map(), options
+
+    @api.model
+    def _execute(self, run):
+        """Read the run's file and import it (or dry-run it)."""
+        try:
+            header, rows, column_map, options = self._read_run(run)
+        except DmsFileError as error:
+            return self._fail(run, str(error))
+        self._process(run, header, rows, column_map, options)
         return run
+
+    # ------------------------------------------------------------------
+    # background runs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _queue_file(self, kind, profile, data, file_name, allow_partial=False, source="manual"):
+        """Queue the import of a (big) file: a cron job checks it whole,
+        then writes it chunk by chunk, committing after each (progress on
+        the run); the run log record is returned at once."""
+        self._check_import_rights(kind)
+        run = self.env["customer_connect_dms.import.run"].create(
+            {
+                "kind": kind,
+                "profile_id": profile.id,
+                "source": source,
+                "file": base64.b64encode(data or b""),
+                "file_name": file_name,
+                "allow_partial": allow_partial,
+                "state": "queued",
+                "progress": 0.0,
+            }
+        )
+        self.env.ref("customer_connect_dms.ir_cron_dms_background_imports")._trigger()
+        return run
+
+    @api.model
+    def _cron_process_queued(self, chunk=BACKGROUND_CHUNK):
+        """One step of the oldest queued or running import per call: Odoo's
+        cron commits after the call and, told by _notify_progress that work
+        remains, calls again at once. A restart halfway loses the chunk in
+        progress only (its transaction); the next call plans it again
+        against the database, and the upserts by DMS key find what earlier
+        chunks wrote: no duplicates."""
+        Run = self.env["customer_connect_dms.import.run"]
+        run = Run._claim_next()
+        done = 0
+        if run:
+            # as the service manager who queued it: their rights, their company
+            user = run.user_id
+            importer = self.with_user(user).with_company(run.company_id)
+            done = importer._background_step(
+                run.with_user(user).with_company(run.company_id), chunk
+            )
+        remaining = Run.search_count([("state", "in", ("queued", "running"))])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _background_step(self, run, chunk):
+        try:
+            header, rows, column_map, options = self._read_run(run)
+        except DmsFileError as error:
+            self._fail(run, str(error))
+            return 0
+        if run.state == "queued":
+            # first step: the whole file is checked before anything is written
+            run.header = json.dumps(header)
+            items = self._plan_rows(run, header, rows, column_map, options)
+            if isinstance(items, str):
+                self._fail(run, items)
+                return 0
+            refused = [i for i in items if i.action == "refused"]
+            if refused and not run.allow_partial:
+                # refused whole, with the report of a plain run
+                self._process(run, header, rows, column_map, options)
+                return 0
+            self._write_lines(run, refused)
+            run.write(
+                {
+                    "state": "running",
+                    "next_row": 0,
+                    "count_rows": len(items),
+                    "count_refused": len(refused),
+                    "progress": 0.0,
+                }
+            )
+            return len(refused)
+        skip = set(run.line_ids.filtered(lambda line: line.action == "refused").mapped("row"))
+        todo = rows[run.next_row : run.next_row + chunk]
+        part = [(line, cells) for line, cells in todo if line not in skip]
+        items = self._plan_rows(run, header, part, column_map, options) if part else []
+        if isinstance(items, str):
+            self._fail(run, items)
+            return 0
+        counts = {
+            a: sum(1 for i in items if i.action == a)
+            for a in ("create", "update", "unchanged", "refused")
+        }
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, f"_apply_{run.kind}")(
+                    [i for i in items if i.action in ("create", "update")], run.company_id
+                )
+        except (UserError, ValidationError, AccessError, ValueError) as error:
+            first = todo[0][0] if todo else 0
+            self._fail(
+                run,
+                self.env._(
+                    "Stopped at rows %(first)s-%(last)s: %(error)s. The rows before them were "
+                    "imported; import the file again once fixed (it changes nothing twice).",
+                    first=first,
+                    last=todo[-1][0] if todo else first,
+                    error=getattr(error, "args", [error])[0],
+                ),
+            )
+            return 0
+        self._write_lines(run, items)
+        next_row = run.next_row + len(todo)
+        vals = {
+            "next_row": next_row,
+            "count_created": run.count_created + counts["create"],
+            "count_updated": run.count_updated + counts["update"],
+            "count_unchanged": run.count_unchanged + counts["unchanged"],
+            "count_refused": run.count_refused + counts["refused"],
+            "progress": 100.0 * next_row / max(len(rows), 1),
+        }
+        if next_row >= len(rows):
+            vals.update(
+                {
+                    "state": "done",
+                    "done_date": fields.Datetime.now(),
+                    "message": self.env._(
+                        "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                        "%(refused)s refused.",
+                        created=vals["count_created"],
+                        updated=vals["count_updated"],
+                        unchanged=vals["count_unchanged"],
+                        refused=vals["count_refused"],
+                    ),
+                }
+            )
+        run.write(vals)
+        if next_row >= len(rows):
+            run._build_refused_file()
+        return len(todo)
 
     def _fail(self, run, message):
         run.write({"state": "failed", "message": message, "done_date": fields.Datetime.now()})
@@ -155,12 +293,12 @@ class DmsImporter(models.AbstractModel):
     # the pipeline
     # ------------------------------------------------------------------
 
-    def _process(self, run, header, rows, column_map, options):
-        started = time.monotonic()
-        run.header = json.dumps(header)
+    def _plan_rows(self, run, header, rows, column_map, options):
+        """Parse, check and plan ``rows`` (nothing is written): the row
+        objects, or a message saying why the file as a whole is refused."""
         problem = self._check_header(run.kind, header, column_map, options)
         if problem:
-            return self._fail(run, problem)
+            return problem
         columns = {}  # target -> (index, column name)
         for index, name in enumerate(header):
             target = column_map.get(normalize_column(name))
@@ -170,12 +308,20 @@ class DmsImporter(models.AbstractModel):
             self._parse_row(run.kind, header, line, cells, columns, options) for line, cells in rows
         ]
         if not items:
-            return self._fail(run, self.env._("The file has a header but no rows."))
-        company = run.company_id
-        getattr(self, f"_plan_{run.kind}")(items, columns, company)
+            return self.env._("The file has a header but no rows.")
+        getattr(self, f"_plan_{run.kind}")(items, columns, run.company_id)
         for item in items:
             if item.errors:
                 item.action = "refused"
+        return items
+
+    def _process(self, run, header, rows, column_map, options):
+        started = time.monotonic()
+        run.header = json.dumps(header)
+        items = self._plan_rows(run, header, rows, column_map, options)
+        if isinstance(items, str):
+            return self._fail(run, items)
+        company = run.company_id
         refused = [i for i in items if i.action == "refused"]
         counts = {
             action: sum(1 for i in items if i.action == action)

@@ -5,3 +5,4 @@ from . import test_dms_invoices
 from . import test_portal_profile_dms
 from . import test_customer_search
 from . import test_dms_api
+from . import test_dms_background

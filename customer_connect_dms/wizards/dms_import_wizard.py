@@ -36,10 +36,25 @@ class DmsImportWizard(models.TransientModel):
                 limit=1,
             )
 
+    background = fields.Boolean(
+        "Run in the background",
+        help="For big files: the import runs as a scheduled job, its progress shows in "
+        "the import log; each chunk of rows is saved as it is done.",
+    )
+
     def _run(self, dry_run):
         self.ensure_one()
         if self.profile_id.kind != self.kind:
             raise UserError(self.env._("Pick a profile made for this kind of file."))
+        if self.background and not dry_run:
+            run = self.env["customer_connect_dms.importer"]._queue_file(
+                self.kind,
+                self.profile_id,
+                base64.b64decode(self.file or b""),
+                self.file_name,
+                allow_partial=self.allow_partial,
+            )
+            return run._action_open()
         run = self.env["customer_connect_dms.importer"]._import_file(
             self.kind,
             self.profile_id,
