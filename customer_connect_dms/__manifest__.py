@@ -20,5 +20,10 @@
         "views/portal_profile_templates.xml",
         "views/dms_customer_search_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_connect_dms/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

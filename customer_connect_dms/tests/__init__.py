@@ -6,3 +6,4 @@ from . import test_portal_profile_dms
 from . import test_customer_search
 from . import test_dms_api
 from . import test_dms_background
+from . import test_dms_tour
