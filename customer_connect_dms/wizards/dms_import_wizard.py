@@ -18,7 +18,6 @@ class DmsImportWizard(models.TransientModel):
     kind = fields.Selection(KINDS, required=True, default="customers")
     profile_id = fields.Many2one(
         "customer_connect_dms.import.profile",
-        "Profile",
         required=True,
         domain="[('kind', '=', kind), ('company_id', 'in', [company_id, False])]",
     )
