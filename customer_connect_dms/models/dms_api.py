@@ -60,6 +60,39 @@ class DmsApi(models.AbstractModel):
         )
         return run._summary()
 
+    @api.model
+    def export_payments(self, date_from=False):
+        """Payments made in Odoo (the portal, the back office) on imported
+        invoices, for the DMS to book: ``[{"invoice_number",
+        "customer_number", "date", "amount", "payment", "reference"}]``, one
+        per payment and invoice, from ``date_from`` (YYYY-MM-DD) on. What
+        the DMS itself reported paid (the DMS settlements journal) is left
+        out."""
+        self.env["customer_connect_dms.importer"]._check_import_rights("invoices")
+        domain = [
+            ("debit_move_id.move_id.dms_number", "!=", False),
+            ("credit_move_id.payment_id", "!=", False),
+            ("company_id", "=", self.env.company.id),
+        ]
+        if date_from:
+            domain.append(("max_date", ">=", date_from))
+        partials = self.env["account.partial.reconcile"].search(domain, order="max_date, id")
+        rows = []
+        for partial in partials:
+            invoice = partial.debit_move_id.move_id
+            payment = partial.credit_move_id.payment_id
+            rows.append(
+                {
+                    "invoice_number": invoice.dms_number,
+                    "customer_number": invoice.commercial_partner_id.ref or "",
+                    "date": str(payment.date),
+                    "amount": partial.amount,
+                    "payment": payment.name,
+                    "reference": payment.memo or "",
+                }
+            )
+        return rows
+
     # ------------------------------------------------------------------
     # drop folder
     # ------------------------------------------------------------------

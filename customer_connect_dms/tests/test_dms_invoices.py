@@ -133,3 +133,17 @@ class TestDmsImportInvoices(DmsImportCase):
             ],
         )
         self.assertFalse(self.env["account.move"].search([("dms_number", "like", "SI")]))
+
+    def test_payments_made_in_odoo_exported_for_the_dms(self):
+        self._import("invoices", HEADER + "SI20,90001,15/02/2026,,100.00,60.00,,,\n")
+        invoice = self.env["account.move"].search([("dms_number", "=", "SI20")])
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 25.0, "payment_date": "2026-03-01"})._create_payments()
+        rows = self.env["customer_connect_dms.api"].export_payments("2026-01-01")
+        self.assertEqual(
+            [(r["invoice_number"], r["customer_number"], r["amount"], r["date"]) for r in rows],
+            [("SI20", "90001", 25.0, "2026-03-01")],
+            "the DMS's own settlement (40.00) is not reported back",
+        )
+        self.assertEqual(invoice.amount_residual, 35.0)
