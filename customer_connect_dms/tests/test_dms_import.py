@@ -115,6 +115,11 @@ class TestDmsImportCustomers(DmsImportCase):
         hill = self.env["res.partner"].search([("ref", "=", "00123")])
         with self.assertRaisesRegex(UserError, "dealer management system"):
             hill.with_user(self.staff_admin).write({"city": "Elsewhere"})
+        # the import's context is no pass for those who may not import
+        with self.assertRaisesRegex(UserError, "dealer management system"):
+            hill.with_user(self.staff).with_context(connect_dms_import=True).write(
+                {"city": "Elsewhere"}
+            )
         # what the DMS does not own stays editable, and so does an unchanged value
         hill.with_user(self.staff_admin).write({"comment": "Good payer", "city": "Ayr"})
         self.assertFalse(self.farm.connect_dms_managed)
