@@ -1,1 +1,6 @@
+from . import dms_import_profile
+from . import dms_import_run
+from . import dms_importer
+from . import account_move
+from . import dms_api
 from . import res_partner

@@ -1,0 +1,148 @@
+import logging
+import os
+import shutil
+
+from odoo import api, models, modules
+
+from .dms_import_targets import KINDS
+
+_logger = logging.getLogger(__name__)
+
+DROP_FOLDER_PARAM = "customer_connect_dms.drop_folder"
+DROP_PROFILE_PARAM = "customer_connect_dms.drop_profile_%s"
+DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls")
+
+
+class DmsApi(models.AbstractModel):
+    """The connector API: JSON-RPC methods a DMS connector calls (as a
+    service manager's login or API key) to upsert records by their DMS keys,
+    idempotently. Each call is one run in the import log, all or nothing
+    unless ``allow_partial``.
+
+    Records are dicts keyed by the targets of the kind (see
+    dms_import_targets.py: customers ``number``, ``name``, ``street`` ...;
+    contacts ``customer_number``, ``name``, ``email`` ...; invoices
+    ``number``, ``customer_number``, ``date``, ``amount_total``,
+    ``amount_residual`` ...; equipment ``dms_key``, ``customer_number`` ...);
+    dates as ``YYYY-MM-DD`` or ``DD/MM/YYYY``, amounts as numbers."""
+
+    _name = "customer_connect_dms.api"
+    _description = "DMS connector API"
+
+    @api.model
+    def upsert_customers(self, records, dry_run=False, allow_partial=False):
+        """Create or update customers by customer number; see _upsert."""
+        return self._upsert("customers", records, dry_run, allow_partial)
+
+    @api.model
+    def upsert_contacts(self, records, dry_run=False, allow_partial=False):
+        """Create or update contacts by (customer number, e-mail or name)."""
+        return self._upsert("contacts", records, dry_run, allow_partial)
+
+    @api.model
+    def upsert_invoices(self, records, dry_run=False, allow_partial=False):
+        """Create posted invoices by DMS number, settle what the DMS reports paid."""
+        return self._upsert("invoices", records, dry_run, allow_partial)
+
+    @api.model
+    def upsert_equipment(self, records, dry_run=False, allow_partial=False):
+        """Create or update machines by DMS key."""
+        return self._upsert("equipment", records, dry_run, allow_partial)
+
+    @api.model
+    def _upsert(self, kind, records, dry_run, allow_partial):
+        """Import ``records`` and answer with the run's outcome: ``{"run_id",
+        "state", "created", "updated", "unchanged", "refused", "message",
+        "errors": [{"row", "key", "column", "message"}]}`` (row = position
+        in the list, from 1)."""
+        run = self.env["customer_connect_dms.importer"]._import_records(
+            kind, records, dry_run=dry_run, allow_partial=allow_partial
+        )
+        return run._summary()
+
+    @api.model
+    def export_payments(self, date_from=False):
+        """Payments made in Odoo (the portal, the back office) on imported
+        invoices, for the DMS to book: ``[{"invoice_number",
+        "customer_number", "date", "amount", "payment", "reference"}]``, one
+        per payment and invoice, from ``date_from`` (YYYY-MM-DD) on. What
+        the DMS itself reported paid (the DMS settlements journal) is left
+        out."""
+        self.env["customer_connect_dms.importer"]._check_import_rights("invoices")
+        domain = [
+            ("debit_move_id.move_id.dms_number", "!=", False),
+            ("credit_move_id.payment_id", "!=", False),
+            ("company_id", "=", self.env.company.id),
+        ]
+        if date_from:
+            domain.append(("max_date", ">=", date_from))
+        partials = self.env["account.partial.reconcile"].search(domain, order="max_date, id")
+        rows = []
+        for partial in partials:
+            invoice = partial.debit_move_id.move_id
+            payment = partial.credit_move_id.payment_id
+            rows.append(
+                {
+                    "invoice_number": invoice.dms_number,
+                    "customer_number": invoice.commercial_partner_id.ref or "",
+                    "date": str(payment.date),
+                    "amount": partial.amount,
+                    "payment": payment.name,
+                    "reference": payment.memo or "",
+                }
+            )
+        return rows
+
+    # ------------------------------------------------------------------
+    # drop folder
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _drop_folder_profile(self, kind):
+        param = self.env["ir.config_parameter"].sudo().get_param(DROP_PROFILE_PARAM % kind)
+        Profile = self.env["customer_connect_dms.import.profile"]
+        profile = Profile.browse(int(param)).exists() if param and param.isdigit() else Profile
+        return profile or Profile.search(
+            [("kind", "=", kind), ("company_id", "in", [self.env.company.id, False])], limit=1
+        )
+
+    @api.model
+    def _cron_import_drop_folder(self):
+        """Import the files of the drop folder (config parameter
+        customer_connect_dms.drop_folder), oldest first: the file name starts
+        with its kind (customers, contacts, invoices, equipment); the profile
+        is customer_connect_dms.drop_profile_<kind> (an id) or the kind's
+        first. Each file ends in done/ or failed/ beside the log of its run."""
+        folder = self.env["ir.config_parameter"].sudo().get_param(DROP_FOLDER_PARAM)
+        if not folder or not os.path.isdir(folder):
+            return
+        names = sorted(
+            (n for n in os.listdir(folder) if n.lower().endswith(DROP_EXTENSIONS)),
+            key=lambda n: os.path.getmtime(os.path.join(folder, n)),
+        )
+        for name in names:
+            path = os.path.join(folder, name)
+            kind = next((k for k, _label in KINDS if name.lower().startswith(k)), None)
+            run = None
+            if kind:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                run = self.env["customer_connect_dms.importer"]._import_file(
+                    kind, self._drop_folder_profile(kind), data, name, source="folder"
+                )
+                ok = run.state == "done"
+            else:
+                _logger.warning("DMS drop folder: %s does not start with a kind, set aside", name)
+                ok = False
+            # the run (and what it wrote) is committed before the file moves:
+            # a crash in between imports the file again, which changes
+            # nothing (imports are idempotent), never loses it
+            if not modules.module.current_test:  # a test's transaction cannot commit
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            target = os.path.join(folder, "done" if ok else "failed")
+            os.makedirs(target, exist_ok=True)
+            destination = os.path.join(target, name)
+            if os.path.exists(destination):
+                stem, ext = os.path.splitext(name)
+                destination = os.path.join(target, f"{stem}-{run.id if run else 'x'}{ext}")
+            shutil.move(path, destination)

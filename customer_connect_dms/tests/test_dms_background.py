@@ -1,0 +1,59 @@
+from odoo.tests import tagged
+
+from .common import DmsImportCase
+
+
+class Interrupted(Exception):
+    pass
+
+
+@tagged("post_install", "-at_install")
+class TestDmsBackground(DmsImportCase):
+    ROWS = "number,name\n" + "".join(f"0070{i},Queued Farm {i}\n" for i in range(5))
+
+    def _queue(self, text):
+        return self.importer._queue_file(
+            "customers", self.generic["customers"], text.encode(), "big.csv"
+        )
+
+    def _step(self):
+        self.importer._cron_process_queued(chunk=2)
+        self.env.invalidate_all()
+
+    def test_chunks_with_progress(self):
+        run = self._queue(self.ROWS)
+        self.assertEqual(run.state, "queued")
+        self._step()  # the whole file is checked first
+        self.assertEqual((run.state, run.count_rows, run.progress), ("running", 5, 0.0))
+        self._step()
+        self.assertEqual((run.count_created, run.progress), (2, 40.0))
+        self._step()
+        self._step()
+        self.assertEqual((run.state, run.count_created, run.progress), ("done", 5, 100.0))
+        self.assertEqual(self.env["res.partner"].search_count([("name", "like", "Queued Farm")]), 5)
+
+    def test_restart_halfway_makes_no_duplicates(self):
+        run = self._queue(self.ROWS)
+        self._step()
+        self._step()  # rows 1-2 written and committed
+        # the server dies while writing rows 3-4: their transaction is lost
+        with self.assertRaises(Interrupted), self.env.cr.savepoint():
+            self._step()
+            raise Interrupted
+        self.env.invalidate_all()
+        self.assertEqual(run.next_row, 2)
+        # worse: rows 3-4 were written but the run's position was not saved
+        self._step()
+        run.next_row = 2
+        self._step()
+        self._step()
+        self.assertEqual(run.state, "done")
+        partners = self.env["res.partner"].search([("name", "like", "Queued Farm")])
+        self.assertEqual(sorted(partners.mapped("ref")), [f"0070{i}" for i in range(5)])
+
+    def test_bad_file_refused_whole_before_writing(self):
+        run = self._queue(self.ROWS + "00700,Twice\n")
+        self._step()
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(run.count_refused, 1)
+        self.assertFalse(self.env["res.partner"].search([("name", "like", "Queued Farm")]))
