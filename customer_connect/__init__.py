@@ -1,4 +1,5 @@
 from . import controllers
+from . import demo
 from . import models
 from . import wizards
 from .hooks import post_init_hook

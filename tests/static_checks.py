@@ -48,8 +48,8 @@ def check_xml_csv():
 def main():
     py = sys.executable
     results = [
-        run("ruff", [py, "-m", "ruff", "check", *ADDONS, "tests"]),
-        run("ruff format", [py, "-m", "ruff", "format", "--check", *ADDONS, "tests"]),
+        run("ruff", [py, "-m", "ruff", "check", *ADDONS, "tests", "bin"]),
+        run("ruff format", [py, "-m", "ruff", "format", "--check", *ADDONS, "tests", "bin"]),
         run(
             "pylint-odoo (mandatory)",
             [py, "-m", "pylint", "--rcfile=.pylintrc-mandatory", "--score=n", *ADDONS],

@@ -16,7 +16,6 @@ from . import res_partner
 from . import res_users
 from . import res_company
 from . import res_config_settings
-from . import connect_demo
 from . import ir_qweb
 from . import ir_http
 from . import res_partner_dashboard

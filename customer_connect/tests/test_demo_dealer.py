@@ -25,6 +25,35 @@ class TestDemoDealer(ConnectCase):
         states = set(invoices.mapped("payment_state"))
         self.assertTrue({"paid", "partial", "not_paid"} <= states | {"in_payment"}, states)
         self.assertTrue(invoices.invoice_payment_term_id.filtered("early_discount"))
+        settled = invoices.filtered(lambda m: m.payment_state != "not_paid")
+        self.assertTrue(
+            all(len(m.matched_payment_ids) == 1 for m in settled), "one payment per paid invoice"
+        )
+        payments = self.env["account.payment"].search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(payments), len(settled))
+        self.assertTrue(all(p.state in ("in_process", "paid") for p in payments))
+        # numbered in bulk as posting one by one numbers: in date order, no
+        # gap, a sequence per journal and kind (INV, RINV, PBNK1)
+        posted = moves | payments.move_id
+        self.assertTrue(all(m.state == "posted" for m in posted))
+        for numbered in posted.grouped(lambda m: (m.journal_id, m.sequence_prefix)).values():
+            numbered = numbered.sorted("sequence_number")
+            dates = numbered.mapped("date")
+            self.assertEqual(dates, sorted(dates), "numbered in date order")
+            first = numbered[0].sequence_number
+            self.assertEqual(
+                numbered.mapped("sequence_number"),
+                list(range(first, first + len(numbered))),
+                f"no gap in {numbered[0].sequence_prefix}",
+            )
+        self.assertEqual(
+            {m.sequence_prefix[:4] for m in posted}, {"INV/", "RINV", "PBNK"}, "Odoo's prefixes"
+        )
+        # the portal customer's account shows a year: an invoice a month
+        farm = customers[0]
+        farm_dates = invoices.filtered(lambda m: m.partner_id == farm).mapped("invoice_date")
+        self.assertGreaterEqual(len(farm_dates), 10)
+        self.assertGreaterEqual((max(farm_dates) - min(farm_dates)).days, 300)
         today = fields.Date.today()
         ages = {(today - d).days // 30 for d in invoices.mapped("invoice_date")}
         self.assertTrue({0, 1, 2, 3} <= ages, f"aging buckets covered: {sorted(ages)}")
@@ -35,6 +64,12 @@ class TestDemoDealer(ConnectCase):
         states = customers.mapped("connect_state")
         self.assertEqual(states.count("active"), 1)
         self.assertGreaterEqual(states.count("invited"), 3, "pending invitations")
+        invitations = self.env["customer_connect.mail.log"].search(
+            [("commercial_partner_id", "in", customers.ids), ("kind", "=", "invitation")]
+        )
+        # the mail queue is for administrators
+        queued = invitations.sudo().mail_id.filtered(lambda m: m.state == "outgoing")
+        self.assertGreaterEqual(len(queued), 3, "invitation e-mails wait in the mail queue")
         self.assertGreater(states.count("not_invited"), 30)
         # open orders: Greenacres has each kind, the completed one is not open
         farm = portal.partner_id.commercial_partner_id
