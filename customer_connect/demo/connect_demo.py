@@ -565,6 +565,12 @@ class CustomerConnectDemo(models.AbstractModel):
             return
         gbp.active = True
         company.currency_id = gbp
+        # Odoo made the default pricelist in the currency of the day: the
+        # demo orders (and their invoices) are in pounds too
+        pricelists = self.env["product.pricelist"].search(
+            [("company_id", "in", [company.id, False]), ("currency_id", "!=", gbp.id)]
+        )
+        pricelists.currency_id = gbp
 
     @api.model
     def _demo_equipment(self, customers, company):
