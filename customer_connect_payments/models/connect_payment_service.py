@@ -569,10 +569,11 @@ class CustomerConnectPaymentService(models.AbstractModel):
         an express link paid without signing in."""
         Event = self.env["customer_connect.portal.event"].with_company(tx.company_id)
         payment = tx.payment_id
+        # computed apart: the translation extractor cannot read an f-string
+        # inside _()
+        amount = f"{payment.amount:.2f} {payment.currency_id.name}"
         name = self.env._(
-            "%(amount)s online (%(reference)s)",
-            amount=f"{payment.amount:.2f} {payment.currency_id.name}",
-            reference=tx.reference,
+            "%(amount)s online (%(reference)s)", amount=amount, reference=tx.reference
         )
         user = tx.connect_user_id
         if user and user._is_portal():
