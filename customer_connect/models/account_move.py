@@ -72,6 +72,7 @@ def _invoices_of_attachments(env, attachments_sudo):
         if attachment.res_model == "account.move" and attachment.res_id:
             moves |= moves.browse(attachment.res_id)
         elif attachment.res_model == "mail.message" and attachment.res_id:
+            # which record a chatter file belongs to, whatever the caller reads
             message = env["mail.message"].sudo().browse(attachment.res_id)
             if message.model == "account.move" and message.res_id:
                 moves |= moves.browse(message.res_id)

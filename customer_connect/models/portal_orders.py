@@ -37,14 +37,7 @@ class CustomerConnectPortalOrders(models.AbstractModel):
         """(commercial partner, company) whose orders the current user may
         list: its own customer, in the current company, when its access
         level there opens the orders area."""
-        user = self.env.user
-        user._connect_require("orders")
-        company = self.env.company
-        if company.id in user._connect_denied_company_ids("orders"):
-            raise AccessError(
-                self.env._("Your access level does not include this part of the portal.")
-            )
-        return user.commercial_partner_id, company
+        return self.env.user._connect_portal_scope("orders")
 
     @api.model
     def _domain(self, order_filter="open", search=""):

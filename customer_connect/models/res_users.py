@@ -220,6 +220,8 @@ class ResUsers(models.Model):
         """The dealer companies this portal login works in: those of its
         contacts (a contact of no company works in all of the login's)."""
         self.ensure_one()
+        # a portal login cannot read companies (nor its own company_ids):
+        # read as the system, for this login's own contacts only
         companies = self.env["res.company"]
         for contact in self._connect_contacts():
             owner = contact.company_id or contact.commercial_partner_id.company_id

@@ -112,6 +112,37 @@ class ConnectCase(AccountTestInvoicingCommon):
         return unquote(match.group(1))
 
     @classmethod
+    def _share_login_with_second_company(cls, name="Southfield Machinery"):
+        """A second dealer company whose customer "Greenacres Farm (South)"
+        has a billing contact with Greenacres' billing address: invited, the
+        existing login is shared. Returns (company, customer, contact)."""
+        south = cls.setup_other_company(name=name)["company"]
+        cls.staff.company_ids |= south
+        south_farm = cls.env["res.partner"].create(
+            {
+                "name": "Greenacres Farm (South)",
+                "is_company": True,
+                "company_id": south.id,
+                "customer_rank": 1,
+                "child_ids": [
+                    Command.create(
+                        {
+                            "name": "Accounts",
+                            "email": cls.farm_billing.email,
+                            "type": "invoice",
+                            "company_id": south.id,
+                        }
+                    )
+                ],
+            }
+        )
+        contact = south_farm.child_ids
+        staff = cls.staff.with_context(allowed_company_ids=(cls.company | south).ids)
+        code, message = contact.with_user(staff)._connect_invite()[contact]
+        assert code == "company_added", message
+        return south, south_farm, contact
+
+    @classmethod
     def _activate(cls, contact, password=PORTAL_PASSWORD):
         """Invite, complete the account with the e-mailed link, log in once."""
         contact.with_user(cls.staff)._connect_invite()

@@ -273,30 +273,8 @@ class TestPortalActivity(ConnectCase, HttpCase):
         """Greenacres' login also stands for its contact at a second dealer
         company, Southfield, with the level ``south_code`` there; returns
         Southfield's invoice to that customer."""
-        south = self.setup_other_company(name="Southfield Machinery")["company"]
-        self.staff.company_ids |= south
-        south_farm = self.env["res.partner"].create(
-            {
-                "name": "Greenacres Farm (South)",
-                "is_company": True,
-                "company_id": south.id,
-                "customer_rank": 1,
-                "child_ids": [
-                    Command.create(
-                        {
-                            "name": "Accounts",
-                            "email": self.farm_billing.email,
-                            "type": "invoice",
-                            "company_id": south.id,
-                        }
-                    )
-                ],
-            }
-        )
-        contact = south_farm.child_ids
+        south, south_farm, contact = self._share_login_with_second_company()
         staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
-        code, message = contact.with_user(staff)._connect_invite()[contact]
-        self.assertEqual(code, "company_added", message)
         contact.with_user(staff).connect_access_level_id = self._level(south_code, south)
         return self.init_invoice(
             "out_invoice", partner=south_farm, amounts=[120], post=True, company=south

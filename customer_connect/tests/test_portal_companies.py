@@ -1,4 +1,4 @@
-from odoo import Command, http
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -15,30 +15,7 @@ class TestPortalCompanies(ConnectCase, HttpCase):
         super().setUpClass()
         cls.password = cls.PORTAL_PASSWORD
         cls.portal_user = cls._activate(cls.farm_billing)
-        cls.south = cls.setup_other_company(name="Southfield Machinery")["company"]
-        cls.staff.company_ids |= cls.south
-        cls.south_farm = cls.env["res.partner"].create(
-            {
-                "name": "Greenacres Farm (South)",
-                "is_company": True,
-                "company_id": cls.south.id,
-                "customer_rank": 1,
-                "child_ids": [
-                    Command.create(
-                        {
-                            "name": "Accounts",
-                            "email": cls.farm_billing.email,
-                            "type": "invoice",
-                            "company_id": cls.south.id,
-                        }
-                    )
-                ],
-            }
-        )
-        cls.south_contact = cls.south_farm.child_ids
-        staff = cls.staff.with_context(allowed_company_ids=(cls.company | cls.south).ids)
-        code, message = cls.south_contact.with_user(staff)._connect_invite()[cls.south_contact]
-        assert code == "company_added", message
+        cls.south, cls.south_farm, cls.south_contact = cls._share_login_with_second_company()
         cls.north_invoice = cls.init_invoice("out_invoice", partner=cls.farm, amounts=[250])
         cls.north_invoice.ref = "Northfield mower blades"
         cls.south_invoice = cls.init_invoice(

@@ -253,30 +253,8 @@ class TestEquipmentPortal(EquipmentCase, HttpCase):
     def test_another_company_follows_its_own_level(self):
         """The login also stands for the farm's contact at Southfield: the
         Southfield machines follow the level given there."""
-        south = self.setup_other_company(name="Southfield Machinery")["company"]
-        self.staff.company_ids |= south
-        south_farm = self.env["res.partner"].create(
-            {
-                "name": "Greenacres Farm (South)",
-                "is_company": True,
-                "company_id": south.id,
-                "customer_rank": 1,
-                "child_ids": [
-                    Command.create(
-                        {
-                            "name": "Accounts",
-                            "email": self.farm_billing.email,
-                            "type": "invoice",
-                            "company_id": south.id,
-                        }
-                    )
-                ],
-            }
-        )
-        contact = south_farm.child_ids
+        south, south_farm, contact = self._share_login_with_second_company()
         staff = self.staff.with_context(allowed_company_ids=(self.company | south).ids)
-        code, message = contact.with_user(staff)._connect_invite()[contact]
-        self.assertEqual(code, "company_added", message)
         south_machine = self.env["customer_connect.equipment"].create(
             {"partner_id": south_farm.id, "company_id": south.id, "make": "Claas"}
         )

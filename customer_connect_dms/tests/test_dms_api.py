@@ -61,6 +61,13 @@ class TestDmsApi(DmsImportCase, HttpCase):
         answer = self._call("upsert_customers", [{"number": "00802", "name": "No"}])
         self.assertIn("error", answer)
         self.assertFalse(self.env["res.partner"].search([("ref", "=", "00802")]))
+        # nor does it read what customers paid
+        answer = self._call("export_payments", "2000-01-01")
+        self.assertIn("error", answer)
+        self.assertNotIn("result", answer)
+        # the connector itself does
+        self.authenticate("dms_connector", "dms_connector-2026")
+        self.assertIn("result", self._call("export_payments", "2000-01-01"))
 
 
 @tagged("post_install", "-at_install")

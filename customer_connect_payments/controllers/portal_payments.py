@@ -279,6 +279,9 @@ class ConnectPaymentPortal(PaymentPortal):
         Service = request.env["customer_connect.payment.service"]
         self._validate_transaction_kwargs(kwargs)
         flow = kwargs.get("flow")
+        # the provider is read as the system only to check it against the
+        # quote's company; who may use the token (its partner) is checked by
+        # Odoo's _create_transaction, which this hands over to
         if flow == "token":
             token_sudo = (
                 request.env["payment.token"].sudo().browse(int(kwargs.get("token_id") or 0))
