@@ -76,7 +76,10 @@ class DmsApi(models.AbstractModel):
         ]
         if date_from:
             domain.append(("max_date", ">=", date_from))
-        partials = self.env["account.partial.reconcile"].search(domain, order="max_date, id")
+        # the connector imports, it need not hold accounting rights: checked
+        # above as a DMS manager, it reads this company's reconciliations as
+        # the system
+        partials = self.env["account.partial.reconcile"].sudo().search(domain, order="max_date, id")
         rows = []
         for partial in partials:
             invoice = partial.debit_move_id.move_id
