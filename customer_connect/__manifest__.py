@@ -2,7 +2,7 @@
     "name": "Customer Connect",
     "summary": "Customer portal for equipment dealers: customer accounts, "
     "invitations, access levels, e-mail history, dealership users",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",

@@ -14,6 +14,7 @@
         "views/connect_access_level_views.xml",
         "views/payment_views.xml",
         "views/portal_payments_templates.xml",
+        "views/mail_layout_templates.xml",
         "data/mail_template_data.xml",
     ],
     "assets": {

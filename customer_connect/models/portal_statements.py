@@ -126,10 +126,18 @@ class CustomerConnectStatement(models.AbstractModel):
             company = account._connect_company()
             pdf = self._render_pdf(account, company)
             name = f"Statement {account.ref or account.name} {fields.Date.today()}.pdf"
+            # each contact's own pay link, given to the rendering only (an
+            # express link is a bearer token: out of fields and the chatter)
+            links = {
+                contact.id: url
+                for contact in recipients
+                if (url := contact._connect_email_pay_url(company))
+            }
             logs |= Sender._send(
                 "customer_connect.mail_template_connect_statement",
                 recipients,
                 "statement",
+                links=links,
                 attachments=[(name, pdf)],
             )
         return logs

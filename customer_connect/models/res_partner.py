@@ -481,6 +481,12 @@ class ResPartner(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/my/activity"
 
+    def _connect_email_pay_url(self, company, invoices=None):
+        """The pay link that e-mails to this contact carry (statements,
+        invoices), or False: none until a payment addon offers a pay page
+        that opens without signing in."""
+        return False
+
     def action_connect_view_portal_events(self):
         """What this contact, or every contact of this customer, did in the
         portal, newest first."""

@@ -16,3 +16,32 @@ class AccountMove(models.Model):
         if not moves._connect_opens_for("payments"):
             return False
         return super()._has_to_be_paid()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """An invoice e-mailed to its customer carries a "Pay now" button
+        beside "View invoice": the express pay page with this invoice ticked.
+        It goes to the e-mail only (the layout renders it per recipient
+        group): the chatter keeps the message without the link, as the link
+        is a bearer token of the customer's."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if not self or not self._connect_offers_email_pay_link():
+            return groups
+        for name, _matches, data in groups:
+            if name == "portal_customer":
+                url = self.partner_id.sudo()._connect_email_pay_url(self.company_id, self)
+                if url:
+                    data["connect_pay_button"] = {"url": url, "title": self.env._("Pay now")}
+        return groups
+
+    def _connect_offers_email_pay_link(self):
+        """Whether this invoice's e-mail offers the express pay link: a
+        posted customer invoice with something left to pay."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state in ("not_paid", "partial")
+            and not self.currency_id.is_zero(self.amount_residual)
+        )

@@ -1,3 +1,5 @@
 from . import test_payment_access
 from . import test_portal_payments
 from . import test_payment_tours
+from . import test_portal_payments_isolation
+from . import test_payment_links_in_emails
