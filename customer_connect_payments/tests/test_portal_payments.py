@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
@@ -311,3 +312,35 @@ class TestPaymentOptions(PayCase):
         tx2._post_process()
         self.assertEqual(tx2.state, "done")
         self.assertTrue(second.currency_id.is_zero(second.amount_residual))
+
+
+@tagged("post_install", "-at_install")
+class TestAchPayments(PayCase):
+    """Bank debit (ACH) is offered wherever the dealer's provider offers
+    Odoo's ``ach_direct_debit`` method, in the USD it debits in, and pays
+    the same way as a card."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ach = cls.env.ref("payment.payment_method_ach_direct_debit")
+        # Odoo activates a method once a provider has it
+        cls.provider.payment_method_ids = [Command.link(cls.ach.id)]
+        cls.ach.active = True
+        cls.invoice = cls._invoice(180.0)
+
+    def test_ach_offered_and_pays(self):
+        self.authenticate(self.user.login, self.password)
+        page = self._pay_page(f"pay_{self.invoice.id}=1")
+        self.assertIn(f'data-payment-method-code="{self.ach.code}"', page)
+        values = self._start(self._quote_of(page), 180.0, payment_method_id=self.ach.id)
+        tx = self._confirm(values["reference"])
+        self.assertEqual(tx.payment_method_id, self.ach)
+        self.assertTrue(self.invoice.currency_id.is_zero(self.invoice.amount_residual))
+        self.assertEqual(tx.payment_id.reconciled_invoice_ids, self.invoice)
+
+    def test_ach_not_offered_when_the_provider_has_not_it(self):
+        self.provider.payment_method_ids -= self.ach
+        self.authenticate(self.user.login, self.password)
+        page = self._pay_page(f"pay_{self.invoice.id}=1")
+        self.assertNotIn(f'data-payment-method-code="{self.ach.code}"', page)
