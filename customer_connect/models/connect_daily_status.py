@@ -43,7 +43,12 @@ class CustomerConnectDailyStatus(models.AbstractModel):
         invitations (30, customer_connect.invitation), disputes (40,
         customer_connect.dispute), and, from their addons, payments (50) and
         DMS imports (60). Models not in the registry are skipped."""
-        return ["crm.lead", "res.partner", "customer_connect.invitation", "customer_connect.dispute"]
+        return [
+            "crm.lead",
+            "res.partner",
+            "customer_connect.invitation",
+            "customer_connect.dispute",
+        ]
 
     # ------------------------------------------------------------------
     # The day
@@ -69,7 +74,9 @@ class CustomerConnectDailyStatus(models.AbstractModel):
         tz = self._company_tz(company)
 
         def utc(d):
-            return tz.localize(datetime.combine(d, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            return (
+                tz.localize(datetime.combine(d, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            )
 
         return utc(day), utc(day + timedelta(days=1))
 
@@ -111,11 +118,13 @@ class CustomerConnectDailyStatus(models.AbstractModel):
         Customer Connect users of it, with one e-mail address."""
         users = company.sudo().connect_daily_status_user_ids
         return users.filtered(
-            lambda u: u.active
-            and not u.share
-            and company in u.company_ids
-            and u.has_group("customer_connect.group_connect_user")
-            and email_normalize(u.partner_id.email or "", strict=True)
+            lambda u: (
+                u.active
+                and not u.share
+                and company in u.company_ids
+                and u.has_group("customer_connect.group_connect_user")
+                and email_normalize(u.partner_id.email or "", strict=True)
+            )
         )
 
     # ------------------------------------------------------------------
@@ -163,8 +172,8 @@ class CustomerConnectDailyStatus(models.AbstractModel):
     @api.model
     def _cron_send(self):
         """Daily: each dealer company's status of its yesterday, once."""
-        companies = self.env["res.company"].sudo().search(
-            [("connect_daily_status_user_ids", "!=", False)]
+        companies = (
+            self.env["res.company"].sudo().search([("connect_daily_status_user_ids", "!=", False)])
         )
         for company in companies:
             try:

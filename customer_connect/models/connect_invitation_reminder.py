@@ -57,7 +57,9 @@ class CustomerConnectInvitation(models.AbstractModel):
         a job over every dealer company)."""
         now = now or fields.Datetime.now()
         schedules = {}
-        for company in self.env["res.company"].sudo().search([("connect_reminder_days", "!=", False)]):
+        for company in (
+            self.env["res.company"].sudo().search([("connect_reminder_days", "!=", False)])
+        ):
             days, most = company._connect_reminder_schedule()
             if days and most:
                 schedules[company] = (days, most)
@@ -205,6 +207,9 @@ class CustomerConnectInvitation(models.AbstractModel):
         ]
         lines = self.env["customer_connect.daily.status"]._cap_lines(lines)
         lines.append(
-            _("%(count)s invitations pending activation in all.", count=Partner.search_count(pending))
+            _(
+                "%(count)s invitations pending activation in all.",
+                count=Partner.search_count(pending),
+            )
         )
         return {"sequence": 30, "title": _("Pending invitations"), "lines": lines}

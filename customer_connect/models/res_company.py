@@ -37,9 +37,7 @@ class ResCompany(models.Model):
         help="Dealer staff who get this company's daily status e-mail (Customer Connect "
         "users of the company).",
     )
-    connect_daily_status_last_day = fields.Date(
-        "Daily status sent for", copy=False, readonly=True
-    )
+    connect_daily_status_last_day = fields.Date("Daily status sent for", copy=False, readonly=True)
     # -- automatic reminders of pending invitations
     connect_reminder_days = fields.Char(
         "Invitation reminders (days)",

@@ -29,7 +29,11 @@ class ResPartner(models.Model):
     )
     connect_email_failing_since = fields.Datetime("E-mail failing since", copy=False, readonly=True)
     connect_email_failing_log_id = fields.Many2one(
-        "customer_connect.mail.log", "Bounced e-mail", copy=False, readonly=True, ondelete="set null"
+        "customer_connect.mail.log",
+        "Bounced e-mail",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
     )
     # the dashboard filters on it: stored on the account, as connect_state
     connect_account_email_failing = fields.Boolean(
@@ -46,9 +50,7 @@ class ResPartner(models.Model):
         help="Another contact of this customer with an e-mail address that is not failing "
         "and no portal login: invite them instead.",
     )
-    connect_reminder_count = fields.Integer(
-        "Invitation reminders sent", copy=False, readonly=True
-    )
+    connect_reminder_count = fields.Integer("Invitation reminders sent", copy=False, readonly=True)
     connect_last_reminder = fields.Datetime("Last invitation reminder", copy=False, readonly=True)
 
     @api.depends("connect_email_failing", "child_ids.connect_email_failing", "parent_id")
@@ -123,11 +125,13 @@ class ResPartner(models.Model):
         self.ensure_one()
         Invitation = self.env["customer_connect.invitation"]
         candidates = Invitation._candidates(self.commercial_partner_id).filtered(
-            lambda p: not p.connect_email_failing
-            and p.connect_login_state == "not_invited"
-            # logins are the system's to read: a contact with one (portal or
-            # internal, archived too) is no one to invite
-            and not p.sudo().with_context(active_test=False).user_ids
+            lambda p: (
+                not p.connect_email_failing
+                and p.connect_login_state == "not_invited"
+                # logins are the system's to read: a contact with one (portal or
+                # internal, archived too) is no one to invite
+                and not p.sudo().with_context(active_test=False).user_ids
+            )
         )
         return candidates[:1]
 

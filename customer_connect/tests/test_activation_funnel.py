@@ -97,8 +97,8 @@ class TestActivationFunnel(FunnelCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "customer_connect.invitation_validity_hours", "200"
         )
-        hill, hill_office = self._customer("Hill Top", "office@hilltop.example")
-        moor, moor_office = self._customer("Moor End", "office@moorend.example")
+        _hill, hill_office = self._customer("Hill Top", "office@hilltop.example")
+        _moor, moor_office = self._customer("Moor End", "office@moorend.example")
         # week 10 of 2026 (Monday 2 March)
         self._invite_at(self.farm_billing, "2026-03-02 10:00:00")
         self._complete_at(self.farm_billing, "2026-03-03 10:00:00")  # 24 hours
@@ -120,9 +120,7 @@ class TestActivationFunnel(FunnelCase):
         self.assertEqual(set(rows), {"2026-W10", "2026-W11"})
         w10, w11 = rows["2026-W10"], rows["2026-W11"]
         self.assertEqual(w10.week_start, date(2026, 3, 2))
-        self.assertEqual(
-            (w10.invited_count, w10.activated_count, w10.paid_count), (3, 3, 1)
-        )
+        self.assertEqual((w10.invited_count, w10.activated_count, w10.paid_count), (3, 3, 1))
         self.assertAlmostEqual(w10.hours_to_activate_median, 24.0)
         self.assertAlmostEqual(w10.hours_to_activate_avg, 32.0)
         self.assertAlmostEqual(w10.hours_to_pay_median, 48.0)

@@ -90,9 +90,12 @@ class TestBounces(ConnectCase):
         )
 
     def _dashboard(self, domain):
-        return self.env["res.partner"].with_user(self.staff).with_context(
-            connect_dashboard=True
-        ).search([("parent_id", "=", False), ("customer_rank", ">", 0), *domain])
+        return (
+            self.env["res.partner"]
+            .with_user(self.staff)
+            .with_context(connect_dashboard=True)
+            .search([("parent_id", "=", False), ("customer_rank", ">", 0), *domain])
+        )
 
     def test_bounced_invitation_marks_the_address_and_proposes_another(self):
         self.farm_billing.with_user(self.staff)._connect_invite()

@@ -64,8 +64,11 @@ class TestDailyStatus(ConnectCase):
         with freeze_time("2026-03-03 05:00:00"):  # 2 Mar: 72 hours are over at 10:00
             self.Status._cron_send()
         body = self._body(self._status_logs())
-        self.assertIn("Accounts Payable (Greenacres Farm, accounts@greenacres.example): the link "
-                      "expired unused", body)
+        self.assertIn(
+            "Accounts Payable (Greenacres Farm, accounts@greenacres.example): the link "
+            "expired unused",
+            body,
+        )
 
     def test_nothing_to_say_nothing_sent(self):
         with freeze_time("2026-03-02 09:00:00"):
@@ -177,8 +180,12 @@ class TestDailyStatus(ConnectCase):
         """Web leads and disputes come from their addons: their models are
         listed, and skipped while they are not installed."""
         sources = self.Status._connect_daily_status_sources()
-        for name in ("crm.lead", "res.partner", "customer_connect.invitation",
-                     "customer_connect.dispute"):
+        for name in (
+            "crm.lead",
+            "res.partner",
+            "customer_connect.invitation",
+            "customer_connect.dispute",
+        ):
             self.assertIn(name, sources)
         with freeze_time("2026-03-02 09:00:00"):
             self._activate(self.golf_keeper)

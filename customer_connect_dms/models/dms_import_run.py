@@ -178,7 +178,6 @@ class DmsImportRun(models.Model):
             "target": "self",
         }
 
-
     # ------------------------------------------------------------------
     # Daily status e-mail: the day's imports and their errors (section 60)
     # ------------------------------------------------------------------

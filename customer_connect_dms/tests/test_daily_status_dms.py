@@ -20,7 +20,9 @@ class TestDailyStatusDms(DmsImportCase):
         cls.company.connect_daily_status_user_ids = [Command.set(cls.staff.ids)]
 
     def test_imports_of_the_day_and_their_errors(self):
-        self.assertIn("customer_connect_dms.import.run", self.Status._connect_daily_status_sources())
+        self.assertIn(
+            "customer_connect_dms.import.run", self.Status._connect_daily_status_sources()
+        )
         text = "number,name\n00201,Good Farm\n00202,\n"
         with freeze_time("2026-03-02 09:00:00"):
             self._import("customers", text, name="monday.csv", allow_partial=True)

@@ -40,7 +40,9 @@ class TestDailyStatusPayments(ConnectCase):
         return payment
 
     def test_payments_of_the_day(self):
-        self.assertIn("customer_connect.payment.service", self.Status._connect_daily_status_sources())
+        self.assertIn(
+            "customer_connect.payment.service", self.Status._connect_daily_status_sources()
+        )
         paid = self._payment(self.farm, 120.0, "2026-03-02 10:00:00")
         self._payment(self.farm, 30.5, "2026-03-02 16:00:00")
         self._payment(self.golf, 999.0, "2026-03-02 11:00:00", online=False)
