@@ -3,6 +3,8 @@ from . import connect_mail_log
 from . import connect_portal_event
 from . import connect_mail_sender
 from . import connect_invitation
+from . import connect_invitation_reminder
+from . import connect_daily_status
 from . import connect_invite_batch
 from . import account_move
 from . import portal_activity
@@ -21,3 +23,5 @@ from . import ir_http
 from . import res_partner_dashboard
 from . import connect_equipment
 from . import res_partner_equipment
+from . import res_partner_funnel
+from . import connect_activation_funnel

@@ -149,9 +149,13 @@ class CustomerConnectInvitation(models.AbstractModel):
     # Inviting
     # ------------------------------------------------------------------
     @api.model
-    def _invite(self, contacts, raise_on_refusal=True):
+    def _invite(self, contacts, raise_on_refusal=True, kind="invitation", template=None):
         """Invite ``contacts`` to Customer Connect as the current user.
 
+        :param kind: the e-mail history's kind: ``invitation``, or
+            ``invitation_reminder`` for the reminder job, which invites the
+            pending contacts again (a new link, the earlier one dies) with
+            ``template``; a staff invitation starts the reminders afresh.
         :return: {contact: (code, message)} with code in invited /
             company_added / refused; a refusal raises a UserError when
             ``raise_on_refusal`` (the one-contact dialog) is set.
@@ -213,12 +217,17 @@ class CustomerConnectInvitation(models.AbstractModel):
             to_invite |= contact
             results[contact] = ("invited", _("Invitation sent to %(email)s.", email=email))
         self._mark_invited(to_invite, inviter)
+        if kind == "invitation":
+            # a staff invitation starts the reminders afresh
+            to_invite.filtered(lambda c: c.connect_reminder_count or c.connect_last_reminder).write(
+                {"connect_reminder_count": 0, "connect_last_reminder": False}
+            )
         # one batch render per dealer company (each may brand its own template)
         for company, invited in to_invite.grouped(lambda c: c._connect_company()).items():
             self.env["customer_connect.mail.sender"]._send(
-                company.connect_invitation_template_id or INVITATION_TEMPLATE,
+                template or company.connect_invitation_template_id or INVITATION_TEMPLATE,
                 invited,
-                "invitation",
+                kind,
                 links=self._signup_links(invited),
             )
         return {contacts.browse(contact.id): result for contact, result in results.items()}

@@ -3,6 +3,7 @@ import re
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # a CSS colour as Odoo's colour picker writes it; anything else is ignored
 # (the value is put into a <style> of every portal page)
@@ -24,6 +25,55 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The level a newly invited contact of this company gets; empty for Full access.",
     )
+
+    # -- the daily status e-mail (customer_connect.daily.status)
+    connect_daily_status_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_connect_daily_status_user_rel",
+        "company_id",
+        "user_id",
+        string="Daily status e-mail to",
+        domain=[("share", "=", False)],
+        help="Dealer staff who get this company's daily status e-mail (Customer Connect "
+        "users of the company).",
+    )
+    connect_daily_status_last_day = fields.Date("Daily status sent for", copy=False, readonly=True)
+    # -- automatic reminders of pending invitations
+    connect_reminder_days = fields.Char(
+        "Invitation reminders (days)",
+        help="Days after the invitation when a contact who has not completed the "
+        'account is reminded, e.g. "3,7,14"; empty for no reminders.',
+    )
+    connect_reminder_max = fields.Integer(
+        "Reminders at most",
+        default=3,
+        help="Reminders per invitation at most; beyond the listed days they follow "
+        "the last interval.",
+    )
+
+    @api.constrains("connect_reminder_days", "connect_reminder_max")
+    def _check_connect_reminders(self):
+        for company in self:
+            company._connect_reminder_schedule()
+            if company.connect_reminder_max < 0:
+                raise ValidationError(self.env._("The number of reminders cannot be negative."))
+
+    def _connect_reminder_schedule(self):
+        """The days after the invitation when reminders go, ascending, and
+        the most reminders per invitation: ([], 0) when there are none."""
+        self.ensure_one()
+        text = (self.connect_reminder_days or "").replace(";", ",").replace(" ", ",")
+        try:
+            days = sorted({int(part) for part in text.split(",") if part.strip()})
+        except ValueError:
+            days = None
+        if days is None or any(day < 1 or day > 365 for day in days):
+            raise ValidationError(
+                self.env._(
+                    'Invitation reminders: days between 1 and 365, separated by commas ("3,7,14").'
+                )
+            )
+        return days, (max(self.connect_reminder_max, 0) if days else 0)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -19,6 +19,19 @@ class ResConfigSettings(models.TransientModel):
         help="How many dealer staff may have a Customer Connect role; 0 for no limit.",
     )
 
+    connect_daily_status_user_ids = fields.Many2many(
+        related="company_id.connect_daily_status_user_ids", readonly=False
+    )
+    connect_daily_status_tz = fields.Selection(
+        related="company_id.partner_id.tz",
+        readonly=False,
+        string="Company time zone",
+        help="The daily status e-mail reports on the company's yesterday in this time zone "
+        "(UTC when empty).",
+    )
+    connect_reminder_days = fields.Char(related="company_id.connect_reminder_days", readonly=False)
+    connect_reminder_max = fields.Integer(related="company_id.connect_reminder_max", readonly=False)
+
     connect_equipment_warranty_reminder_days = fields.Integer(
         "Warranty reminder (days before)",
         config_parameter="customer_connect.equipment_warranty_reminder_days",

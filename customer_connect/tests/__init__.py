@@ -19,3 +19,6 @@ from . import test_portal_download_tour
 from . import test_portal_account_history
 from . import test_portal_purchase_history
 from . import test_portal_orders
+from . import test_daily_status
+from . import test_activation_funnel
+from . import test_bounces

@@ -8,6 +8,9 @@ from odoo import api, fields, models
 from .dms_import_targets import KINDS
 from .dms_reader import ERROR_COLUMN
 
+# refused rows a run shows in the daily status e-mail
+ERRORS_PER_RUN = 5
+
 ACTIONS = [
     ("create", "Created"),
     ("update", "Updated"),
@@ -173,6 +176,72 @@ class DmsImportRun(models.Model):
             "url": f"/web/content/{self._name}/{self.id}/refused_file/"
             f"{self.refused_file_name}?download=true",
             "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Daily status e-mail: the day's imports and their errors (section 60)
+    # ------------------------------------------------------------------
+    @api.model
+    def _connect_daily_status_section(self, company, date_from, date_to):
+        """The imports of ``company`` that finished in the day (dry runs
+        left out), with their counts and their first refused rows."""
+        _ = self.env._
+        runs = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("dry_run", "=", False),
+                ("state", "in", ("done", "failed")),
+                ("done_date", ">=", date_from),
+                ("done_date", "<", date_to),
+            ],
+            order="done_date, id",
+        )
+        if not runs:
+            return None
+        sources = dict(self._fields["source"]._description_selection(self.env))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        lines = []
+        for run in runs:
+            lines.append(
+                _(
+                    "%(name)s, %(file)s (%(origin)s, %(user)s): %(state)s; %(created)s created, "
+                    "%(updated)s updated, %(unchanged)s unchanged, %(refused)s refused",
+                    name=run.name,
+                    file=run.file_name or "-",
+                    origin=sources.get(run.source, run.source),
+                    user=run.user_id.name or "-",
+                    state=states.get(run.state, run.state),
+                    created=run.count_created,
+                    updated=run.count_updated,
+                    unchanged=run.count_unchanged,
+                    refused=run.count_refused,
+                )
+            )
+            if run.state == "failed" and run.message:
+                lines.append("    " + run.message.splitlines()[0][:300])
+            refused = run.line_ids.filtered(lambda line: line.action == "refused")
+            for line in refused[:ERRORS_PER_RUN]:
+                lines.append(
+                    "    "
+                    + _(
+                        "row %(row)s, %(column)s: %(message)s",
+                        row=line.row,
+                        column=line.column or "-",
+                        message=line.message or "",
+                    )
+                )
+            if len(refused) > ERRORS_PER_RUN:
+                lines.append(
+                    "    "
+                    + _(
+                        "… and %(count)s more refused rows (see the import's log).",
+                        count=len(refused) - ERRORS_PER_RUN,
+                    )
+                )
+        return {
+            "sequence": 60,
+            "title": _("DMS imports"),
+            "lines": self.env["customer_connect.daily.status"]._cap_lines(lines, limit=60),
         }
 
 

@@ -7,3 +7,5 @@ from . import payment_provider
 from . import payment_transaction
 from . import res_company
 from . import res_partner
+from . import connect_daily_status
+from . import connect_activation_funnel

@@ -9,7 +9,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, hash_sign, verify_hash_signed
+from odoo.tools import float_compare, format_amount, hash_sign, verify_hash_signed
 
 # hash_sign scopes: a quote (what a page offered to pay) and an express link
 QUOTE_SCOPE = "customer_connect_payments.quote"
@@ -590,6 +590,51 @@ class CustomerConnectPaymentService(models.AbstractModel):
                 "name": self.env._("%(name)s, express pay link", name=name),
             }
         )
+
+    # ------------------------------------------------------------------
+    # Daily status e-mail: payments received in the day (section 50)
+    # ------------------------------------------------------------------
+    @api.model
+    def _connect_daily_status_section(self, company, date_from, date_to):
+        """The payments of ``company``'s customers made in the portal or with
+        an express pay link and booked in the day (when Odoo recorded them),
+        with a total per currency."""
+        _ = self.env._
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("connect_online", "=", True),
+                    ("state", "in", ("in_process", "paid")),
+                    ("create_date", ">=", date_from),
+                    ("create_date", "<", date_to),
+                ],
+                order="create_date, id",
+            )
+        )
+        if not payments:
+            return None
+        lines = [
+            _(
+                "%(customer)s: %(amount)s (%(name)s)",
+                customer=payment.partner_id.commercial_partner_id.name,
+                amount=format_amount(self.env, payment.amount, payment.currency_id),
+                name=payment.name,
+            )
+            for payment in payments
+        ]
+        lines = self.env["customer_connect.daily.status"]._cap_lines(lines)
+        for currency, of_currency in payments.grouped("currency_id").items():
+            lines.append(
+                _(
+                    "Total: %(amount)s in %(count)s payments",
+                    amount=format_amount(self.env, sum(of_currency.mapped("amount")), currency),
+                    count=len(of_currency),
+                )
+            )
+        return {"sequence": 50, "title": _("Payments received online"), "lines": lines}
 
     # ------------------------------------------------------------------
     # History

@@ -1,0 +1,10 @@
+from odoo import api, models
+
+
+class CustomerConnectDailyStatus(models.AbstractModel):
+    _inherit = "customer_connect.daily.status"
+
+    @api.model
+    def _connect_daily_status_sources(self):
+        # payments received through the portal (section 50)
+        return [*super()._connect_daily_status_sources(), "customer_connect.payment.service"]
