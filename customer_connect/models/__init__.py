@@ -21,3 +21,5 @@ from . import ir_http
 from . import res_partner_dashboard
 from . import connect_equipment
 from . import res_partner_equipment
+from . import connect_web_lead
+from . import crm_lead
