@@ -407,6 +407,13 @@ class TestWebLeads(ConnectCase, HttpCase):
     # -- Convert and Invite -------------------------------------------------
     def test_convert_and_invite_in_one_step(self):
         lead = self._file()
+        # the button is on the lead's form for Customer Connect staff
+        arch = (
+            self.env["crm.lead"]
+            .with_user(self.sales_staff)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="action_connect_convert_invite"', arch)
         lead.with_user(self.sales_staff).action_connect_convert_invite()
         customer = lead.connect_customer_id
         contact = lead.partner_id
@@ -490,6 +497,12 @@ class TestWebLeads(ConnectCase, HttpCase):
         lead = self._file(email_from="other@else.example")
         with self.assertRaises(AccessError):
             lead.with_user(salesman).action_connect_convert_invite()
+        arch = (
+            self.env["crm.lead"]
+            .with_user(salesman)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("action_connect_convert_invite", arch)
 
     # -- daily status ---------------------------------------------------------
     def test_daily_status_section(self):
