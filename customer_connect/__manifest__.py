@@ -20,6 +20,10 @@
         # project status read sale orders; sale_management (quotation
         # templates, optional products) is not needed for either
         "sale",
+        # the web leads area (Request Info): the public form files a CRM
+        # lead, which the dealer's staff work and convert in Odoo's CRM;
+        # website_crm would bring the whole website app for one form
+        "crm",
     ],
     "external_dependencies": {"python": ["qrcode", "num2words"]},
     "data": [
@@ -34,6 +38,7 @@
         "data/equipment_data.xml",
         "data/equipment_mail_template_data.xml",
         "data/connect_daily_status_mail_template_data.xml",
+        "data/web_lead_data.xml",
         "wizards/connect_invite_wizard_views.xml",
         "wizards/connect_staff_invite_wizard_views.xml",
         "views/connect_access_level_views.xml",
@@ -43,6 +48,7 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_lead_views.xml",
         "views/customer_connect_menus.xml",
         "views/connect_daily_status_views.xml",
         "views/connect_activation_funnel_views.xml",
@@ -56,6 +62,7 @@
         "views/portal_account_history_templates.xml",
         "views/portal_purchase_history_templates.xml",
         "views/portal_orders_templates.xml",
+        "views/web_leads_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -25,3 +25,5 @@ from . import connect_equipment
 from . import res_partner_equipment
 from . import res_partner_funnel
 from . import connect_activation_funnel
+from . import connect_web_lead
+from . import crm_lead

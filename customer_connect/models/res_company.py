@@ -25,6 +25,13 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The level a newly invited contact of this company gets; empty for Full access.",
     )
+    connect_web_lead_team_id = fields.Many2one(
+        "crm.team",
+        "Web leads team",
+        domain="[('company_id', 'in', [id, False])]",
+        help="The sales team the Request Info form's leads go to; empty for the company's "
+        "first team.",
+    )
 
     # -- the daily status e-mail (customer_connect.daily.status)
     connect_daily_status_user_ids = fields.Many2many(

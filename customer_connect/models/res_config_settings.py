@@ -43,6 +43,45 @@ class ResConfigSettings(models.TransientModel):
         default=14,
     )
 
+    connect_web_lead_team_id = fields.Many2one(
+        related="company_id.connect_web_lead_team_id", readonly=False
+    )
+    connect_web_lead_limit_per_address = fields.Integer(
+        "Requests per address an hour",
+        config_parameter="customer_connect.web_lead_limit_per_address",
+        default=5,
+    )
+    connect_web_lead_limit_per_email = fields.Integer(
+        "Requests per e-mail an hour",
+        config_parameter="customer_connect.web_lead_limit_per_email",
+        default=3,
+    )
+    connect_web_lead_embed_origins = fields.Char(
+        "Websites that may embed the form",
+        config_parameter="customer_connect.web_lead_embed_origins",
+        help="The dealer's website origins (https://www.example.com), separated by spaces "
+        "or commas: only their pages may show /request-info/embed in a frame.",
+    )
+
+    @api.constrains(
+        "connect_web_lead_limit_per_address",
+        "connect_web_lead_limit_per_email",
+        "connect_web_lead_embed_origins",
+    )
+    def _check_connect_web_leads(self):
+        for settings in self:
+            limits = (
+                settings.connect_web_lead_limit_per_address,
+                settings.connect_web_lead_limit_per_email,
+            )
+            if not all(1 <= value <= 1000 for value in limits):
+                raise ValidationError(
+                    self.env._("Request Info limits go between 1 and 1,000 an hour.")
+                )
+            self.env["customer_connect.web.lead"]._check_origins(
+                settings.connect_web_lead_embed_origins
+            )
+
     @api.constrains(
         "connect_equipment_warranty_reminder_days", "connect_equipment_service_reminder_days"
     )
