@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -193,3 +193,29 @@ class TestDailyStatus(ConnectCase):
         sections = self.Status._sections(self.company, start, end)
         self.assertEqual([s["sequence"] for s in sections], sorted(s["sequence"] for s in sections))
         self.assertIn(20, [s["sequence"] for s in sections])
+
+    def test_web_leads_of_the_day(self):
+        """A Request Info post of the day is in that day's e-mail, in the
+        first section, what the visitor typed escaped. (A lead's create
+        date is the database transaction's: the day is today.)"""
+        result = self.env["customer_connect.web.lead"]._submit(
+            {
+                "contact_name": "Morag <b>Bold</b>",
+                "partner_name": "Glen Farm",
+                "email_from": "morag@glen.example",
+                "message": "Price of a 6155R?",
+            },
+            "203.0.113.9",
+            self.company,
+        )
+        self.assertEqual(result["state"], "filed", result["errors"])
+        lead = result["lead"]
+        day = self.Status._company_yesterday(self.company, now=lead.create_date) + timedelta(days=1)
+        self.Status._send_company(self.company, day)
+        body = self._body(self._status_logs())
+        self.assertIn("web lead", body.lower())
+        self.assertIn("Morag &lt;b&gt;Bold&lt;/b&gt;", body)
+        self.assertNotIn("<b>Bold</b>", body)
+        start, end = self.Status._day_bounds(self.company, day)
+        sections = self.Status._sections(self.company, start, end)
+        self.assertEqual(sections[0]["sequence"], 10, "web leads come first")
