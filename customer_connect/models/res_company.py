@@ -24,6 +24,12 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The level a newly invited contact of this company gets; empty for Full access.",
     )
+    connect_project_show_images = fields.Boolean(
+        "Show item images in project status",
+        default=True,
+        help="Whether the portal's project status shows the items' product images until "
+        "the contact switches them off or on.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
