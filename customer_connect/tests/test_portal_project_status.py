@@ -214,6 +214,7 @@ class TestPortalProjectStatus(ProjectStatusCase, HttpCase):
         page = self.url_open(f"/my/projects/{self.farm.id}").text
         self.assertIn("o_connect_project_pending_row", page)
         self.assertIn(self.p3_sent.name, page)
+        self.assertIn(f'href="/my/orders/{self.p3_sent.id}"', page, "to accept it")
         # accepting it brings its items
         self.p3_sent.action_confirm()
         page = self.url_open(f"/my/projects/{self.farm.id}?view=rooms").text
