@@ -32,6 +32,7 @@
         "security/portal_activity_security.xml",
         "security/portal_equipment_security.xml",
         "security/portal_orders_security.xml",
+        "security/portal_project_status_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -63,6 +64,7 @@
         "views/portal_purchase_history_templates.xml",
         "views/portal_orders_templates.xml",
         "views/web_leads_templates.xml",
+        "views/portal_project_status_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

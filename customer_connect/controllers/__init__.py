@@ -7,3 +7,4 @@ from . import portal_account_history
 from . import portal_purchase_history
 from . import portal_orders
 from . import web_leads
+from . import portal_project_status

@@ -10,10 +10,14 @@ a hundred at a time, without chatter; a Register Payment dialog per invoice
 took 0.35 s a payment at best.
 """
 
+import base64
+import io
 import logging
 import random
 import time
 from datetime import timedelta
+
+from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 
@@ -140,6 +144,20 @@ DEMO_PRODUCTS = [
     ("Hydraulic oil, 20 l", 74.0),
     ("Spring service kit", 189.0),
 ]
+# Greenacres Farm's project (project status, manual 003): the farmhouse
+# kitchen and the garage, rooms of one accepted proposal; (room, reference,
+# name, quantity, price, image colour)
+DEMO_PROJECT = [
+    ("Kitchen", "K-RANGE", "Range cooker, 110 cm", 1, 4200.0, "#7a1f1f"),
+    ("Kitchen", "K-SINK", "Belfast sink", 1, 540.0, "#e8e4d8"),
+    ("Kitchen", "K-WORK", "Oak worktop, 3 m", 2, 380.0, "#b58a4c"),
+    ("Garage", "G-DOOR", "Insulated roller door", 1, 2150.0, "#4a5a6a"),
+    ("Garage", "G-BENCH", "Steel workbench", 2, 465.0, "#2f6f3e"),
+    ("Garage", "G-WASH", "Hot pressure washer", 1, 1890.0, "#d9a400"),
+]
+DEMO_PROJECT_PENDING = [
+    ("Utility room", "U-DRYER", "Boot dryer", 2, 145.0, "#3b4f8f"),
+]
 LINES = [
     ("General Parts Sale", 8, 180),
     ("Workshop labour: service", 90, 650),
@@ -185,6 +203,7 @@ class CustomerConnectDemo(models.AbstractModel):
         invoices = demo._demo_invoices(rng, customers, company)
         payments = demo._demo_payments(rng, invoices)
         demo._demo_orders(rng, customers, company)
+        demo._demo_project(customers, company)
         demo._demo_equipment(customers, company)
         # the portal login and the invitations are what a person would do:
         # with their usual context, chatter included
@@ -538,6 +557,100 @@ class CustomerConnectDemo(models.AbstractModel):
             if kind == "done":
                 order._create_invoices().action_post()
             orders |= order
+        return orders
+
+    @api.model
+    def _demo_image(self, colour, text):
+        """A product picture for the demo: a tile of ``colour`` with the
+        reference ``text`` on it (base64 PNG)."""
+        image = Image.new("RGB", (256, 256), colour)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((24, 24, 231, 231), outline="white", width=6)
+        draw.text((48, 118), text, fill="white")
+        data = io.BytesIO()
+        image.save(data, "PNG")
+        return base64.b64encode(data.getvalue())
+
+    @api.model
+    def _demo_project(self, customers, company):
+        """Greenacres Farm's project at its farmhouse (project status): an
+        accepted proposal with a kitchen and a garage, products with
+        pictures, a deposit invoiced and paid; a second proposal sent and
+        awaiting acceptance."""
+        farm = customers.filtered(lambda c: c.name == PORTAL_CUSTOMER)[:1]
+        if not farm:
+            return self.env["sale.order"]
+        # demo data is the system's (see _demo_orders)
+        farmhouse = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": "Greenacres Farmhouse",
+                    "type": "delivery",
+                    "parent_id": farm.id,
+                    "street": farm.street,
+                    "city": farm.city,
+                    "zip": farm.zip,
+                }
+            )
+        )
+        products = {
+            ref: self.env["product.product"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "default_code": ref,
+                    "type": "consu",
+                    "list_price": price,
+                    "taxes_id": [],
+                    "image_1920": self._demo_image(colour, ref),
+                }
+            )
+            for _room, ref, name, _qty, price, colour in DEMO_PROJECT + DEMO_PROJECT_PENDING
+        }
+        SaleOrder = self.env["sale.order"].sudo()
+        orders = SaleOrder
+        for lines in (DEMO_PROJECT, DEMO_PROJECT_PENDING):
+            order_lines, room = [], None
+            for line_room, ref, _name, qty, price, _colour in lines:
+                if line_room != room:
+                    room = line_room
+                    order_lines.append(
+                        fields.Command.create({"display_type": "line_section", "name": room})
+                    )
+                order_lines.append(
+                    fields.Command.create(
+                        {
+                            "product_id": products[ref].id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
+                            "tax_id": [],
+                        }
+                    )
+                )
+            orders |= SaleOrder.create(
+                {
+                    "partner_id": farm.id,
+                    "partner_shipping_id": farmhouse.id,
+                    "company_id": company.id,
+                    "client_order_ref": "Farmhouse refit",
+                    "order_line": order_lines,
+                }
+            )
+        accepted, pending = orders
+        accepted.action_confirm()
+        pending.action_quotation_sent()
+        # a 30 % deposit, invoiced and paid
+        self.env["sale.advance.payment.inv"].sudo().with_context(
+            active_model="sale.order", active_ids=accepted.ids
+        ).create({"advance_payment_method": "percentage", "amount": 30}).create_invoices()
+        deposit = accepted.invoice_ids
+        deposit.action_post()
+        self.env["account.payment.register"].sudo().with_context(
+            active_model="account.move", active_ids=deposit.ids
+        ).create({})._create_payments()
         return orders
 
     @api.model

@@ -27,3 +27,4 @@ from . import res_partner_funnel
 from . import connect_activation_funnel
 from . import connect_web_lead
 from . import crm_lead
+from . import portal_project_status

@@ -9,6 +9,7 @@ EVENT_KINDS = [
     ("statement_downloaded", "Downloaded a statement"),
     ("account_history_downloaded", "Downloaded the account history"),
     ("order_viewed", "Viewed an order"),
+    ("project_viewed", "Viewed a project's status"),
     ("payment", "Paid"),
     ("equipment_hours", "Reported hours"),
 ]

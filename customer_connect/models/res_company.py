@@ -81,6 +81,12 @@ class ResCompany(models.Model):
                 )
             )
         return days, (max(self.connect_reminder_max, 0) if days else 0)
+    connect_project_show_images = fields.Boolean(
+        "Show item images in project status",
+        default=True,
+        help="Whether the portal's project status shows the items' product images until "
+        "the contact switches them off or on.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

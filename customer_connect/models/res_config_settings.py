@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     connect_default_access_level_id = fields.Many2one(
         related="company_id.connect_default_access_level_id", readonly=False
     )
+    connect_project_show_images = fields.Boolean(
+        related="company_id.connect_project_show_images", readonly=False
+    )
     connect_staff_seat_limit = fields.Integer(
         "Dealership user seats",
         config_parameter="customer_connect.staff_seat_limit",

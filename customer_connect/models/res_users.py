@@ -181,18 +181,22 @@ class ResUsers(models.Model):
                 return False
         return True
 
-    def _connect_denied_company_ids(self, area):
+    def _connect_denied_company_ids(self, area, *other_areas):
         """Ids of the dealer companies in which this user's access level does
-        not open the portal area ``area``; what the areas' record rules read
-        (every JSON-RPC read goes through them). Dealer staff and portal
-        logins that Customer Connect never configured are denied nothing."""
+        not open the portal area ``area`` (nor any of ``other_areas``: the
+        companies where none of them opens, for records that several areas
+        read, as sale orders are read by orders and project status); what
+        the areas' record rules read (every JSON-RPC read goes through
+        them). Dealer staff and portal logins that Customer Connect never
+        configured are denied nothing."""
         self.ensure_one()
         if not self._is_portal():
             return []
+        areas = (area, *other_areas)
         return [
             company.id
             for company, levels in self._connect_levels_by_company().items()
-            if not self._connect_level_grants(levels, area)
+            if not any(self._connect_level_grants(levels, name) for name in areas)
         ]
 
     def _connect_grants(self, area):
@@ -277,6 +281,15 @@ class ResUsers(models.Model):
                 self.env._("Your access level does not include this part of the portal.")
             )
         return self._connect_customer(company, contacts), company
+
+    def _connect_may_pay(self):
+        """Whether this user may pay online from the portal in the current
+        company: the payments area, which customer_connect_payments brings
+        (``can_pay``). Without that addon nobody pays from the portal, so
+        pages of other areas show no amounts to pay."""
+        self.ensure_one()
+        areas = self.env["customer_connect.access.level"]._portal_areas()
+        return "payments" in areas and self._connect_grants("payments")
 
     def _connect_require(self, area):
         """Refuse (403 on a route, an error over RPC) when this user may not

@@ -52,6 +52,35 @@ class TestAccessLevels(ConnectCase):
         self._set_level(self.full)
         self.assertEqual(Move.search([("move_type", "=", "out_invoice")]), self.farm_invoice)
 
+    def test_project_status_capability(self):
+        """Project status is its own flag: Full access and Status only open
+        it, Accounts payable and Payments only do not; sale orders, read by
+        orders and project status, are denied only where neither opens."""
+        levels = {
+            code: self._level(code)
+            for code in ("full", "accounts_payable", "status_only", "payments_only")
+        }
+        self.assertEqual(
+            {code for code, level in levels.items() if level._grants("project_status")},
+            {"full", "status_only"},
+        )
+        user = self.portal_user.with_company(self.company)
+        for code, level in levels.items():
+            self._set_level(level)
+            self.assertEqual(
+                user._connect_grants("project_status"), level._grants("project_status"), code
+            )
+        projects_only = self.env["customer_connect.access.level"].create(
+            {"name": "Projects only", "company_id": self.company.id, "can_see_project_status": True}
+        )
+        self._set_level(projects_only)
+        self.assertEqual(user._connect_denied_company_ids("orders"), self.company.ids)
+        self.assertEqual(user._connect_denied_company_ids("orders", "project_status"), [])
+        self._set_level(levels["accounts_payable"])
+        self.assertEqual(
+            user._connect_denied_company_ids("orders", "project_status"), self.company.ids
+        )
+
     def test_level_changes_by_staff_only(self):
         with self.assertRaises(AccessError):
             self.farm_billing.with_user(self.portal_user).write(

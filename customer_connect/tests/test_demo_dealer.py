@@ -30,6 +30,16 @@ class TestDemoDealer(ConnectCase):
             all(len(m.matched_payment_ids) == 1 for m in settled), "one payment per paid invoice"
         )
         payments = self.env["account.payment"].search([("partner_id", "in", customers.ids)])
+        # the farmhouse project's deposit (invoiced to the farm's billing
+        # contact) is paid too: checked below with the project
+        deposit = (
+            self.env["sale.order"]
+            .search([("client_order_ref", "=", "Farmhouse refit")])
+            .invoice_ids
+        )
+        self.assertEqual(len(deposit), 1)
+        self.assertEqual(deposit.payment_state, "paid")
+        payments = payments.filtered(lambda p: not (p.reconciled_invoice_ids & deposit))
         self.assertEqual(len(payments), len(settled))
         self.assertTrue(all(p.state in ("in_process", "paid") for p in payments))
         # numbered in bulk as posting one by one numbers: in date order, no
@@ -73,9 +83,24 @@ class TestDemoDealer(ConnectCase):
         self.assertGreater(states.count("not_invited"), 30)
         # open orders: Greenacres has each kind, the completed one is not open
         farm = portal.partner_id.commercial_partner_id
-        orders = self.env["sale.order"].sudo().search([("partner_id", "=", farm.id)])
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search([("partner_id", "=", farm.id), ("client_order_ref", "!=", "Farmhouse refit")])
+        )
         self.assertEqual(len(orders), 4)
         self.assertEqual(
             sorted((o.connect_to_deliver, o.connect_to_invoice) for o in orders),
             [(False, False), (False, True), (True, True), (True, True)],
         )
+        # project status: the farmhouse's kitchen and garage, pictures, a
+        # deposit paid, a proposal awaiting acceptance
+        Status = self.env["customer_connect.portal.project.status"].with_user(portal)
+        projects = Status.with_company(self.company)._projects()
+        farmhouse = next(p["site"] for p in projects if p["site"].name == "Greenacres Farmhouse")
+        project = Status.with_company(self.company)._project(farmhouse.id, "rooms")
+        self.assertEqual([room for room, _items in project["groups"]], ["Garage", "Kitchen"])
+        self.assertTrue(all(item["line"].product_id.image_128 for item in project["items"]))
+        self.assertEqual(len(project["pending"]), 1)
+        totals = project["totals"][project["accepted"].currency_id]
+        self.assertAlmostEqual(totals["deposit"], round(totals["total"] * 0.3, 2))

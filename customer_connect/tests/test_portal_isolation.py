@@ -80,6 +80,19 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             }
         )
         cls.golf_order.action_confirm()
+        # a project of Loch Vale's: a room, an item with its image
+        cls.golf_project = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.golf.id,
+                "company_id": cls.company.id,
+                "client_order_ref": "Loch Vale secret order",
+                "order_line": [
+                    Command.create({"display_type": "line_section", "name": "Greenkeeper's shed"}),
+                    Command.create({"product_id": roller.id, "product_uom_qty": 1}),
+                ],
+            }
+        )
+        cls.golf_project.action_confirm()
         # what must never show to Greenacres' contact
         cls.golf_markers = (
             cls.golf_invoice.ref,
@@ -90,6 +103,8 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             "Loch Vale secret order",
             cls.golf_order.name,
             cls.golf.name,
+            "Greenkeeper's shed",
+            f"/my/projects/image/{cls.golf_project.order_line[-1].id}",
         )
 
     # -- the walk --------------------------------------------------------
@@ -154,6 +169,16 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                 f"/my/orders/{order}",
                 f"/my/orders/{order}?access_token={order_token}",
                 f"/my/orders/{order}?access_token={order_token}&report_type=pdf",
+            ],
+            # project status: Loch Vale's project (its delivery address) and
+            # its item's image
+            "/my/projects": ["/my/projects"],
+            "/my/projects/<int:site_id>": [
+                f"/my/projects/{self.golf.id}",
+                f"/my/projects/{self.golf.id}?view=details&images=1",
+            ],
+            "/my/projects/image/<int:line_id>": [
+                f"/my/projects/image/{line.id}" for line in self.golf_project.order_line
             ],
             # switching to a company the login does not work with
             "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
@@ -230,6 +255,8 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             ("ir.attachment", self.golf_file.ids),
             ("sale.order", self.golf_order.ids),
             ("sale.order.line", self.golf_order.order_line.ids),
+            ("sale.order", self.golf_project.ids),
+            ("sale.order.line", self.golf_project.order_line.ids),
         ):
             with self.assertRaises(JsonRpcException, msg=model), mute_logger("odoo.http"):
                 self.make_jsonrpc_request(
@@ -272,6 +299,9 @@ MATRIX_PAGES = {
     "/my/invoice-pdf": "documents",  # the contact's own invoice PDF (see _url)
     "/my/statement": "statements",
     "/my/equipment": "equipment",
+    "/my/projects": "project_status",
+    "/my/project": "project_status",  # the contact's own project (see _url)
+    "/my/project-image": "project_status",  # one of its items' image (see _url)
 }
 MATRIX_RPC = {
     "account.move": "activity",
@@ -298,10 +328,25 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
                 "serial_number": "GA-M7-1",
             }
         )
+        cls.project = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.farm.id,
+                "company_id": cls.company.id,
+                "order_line": [
+                    Command.create({"display_type": "line_section", "name": "Kitchen"}),
+                    Command.create({"product_id": cls.product_a.id, "product_uom_qty": 1}),
+                ],
+            }
+        )
+        cls.project.action_confirm()
 
     def _url(self, route):
         if route == "/my/invoice-pdf":
             return f"/my/invoices/{self.invoice.id}?report_type=pdf"
+        if route == "/my/project":
+            return f"/my/projects/{self.farm.id}?view=details"
+        if route == "/my/project-image":
+            return f"/my/projects/image/{self.project.order_line.filtered('product_id').id}"
         return route
 
     def test_each_level_reaches_exactly_what_it_grants(self):
@@ -330,3 +375,20 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
             home = self.url_open("/my").text
             self.assertEqual("/my/equipment" in home, level._grants("equipment"), level.name)
             self.assertEqual("/my/statement" in home, level._grants("statements"), level.name)
+            self.assertEqual("/my/projects" in home, level._grants("project_status"), level.name)
+            # sale orders are read by orders and project status (their rules
+            # compose: either opens them)
+            found = self.make_jsonrpc_request(
+                "/web/dataset/call_kw/sale.order.line/search_read",
+                {
+                    "model": "sale.order.line",
+                    "method": "search_read",
+                    "args": [[], ["id"]],
+                    "kwargs": {},
+                },
+            )
+            self.assertEqual(
+                bool(found),
+                level._grants("orders") or level._grants("project_status"),
+                f"{level.name}: sale.order.line",
+            )
