@@ -6,3 +6,4 @@ from . import portal_equipment
 from . import portal_account_history
 from . import portal_purchase_history
 from . import portal_orders
+from . import portal_disputes

@@ -21,3 +21,4 @@ from . import ir_http
 from . import res_partner_dashboard
 from . import connect_equipment
 from . import res_partner_equipment
+from . import connect_dispute

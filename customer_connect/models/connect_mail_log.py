@@ -9,6 +9,7 @@ MAIL_KINDS = [
     ("statement", "Statement"),
     ("staff_invitation", "Dealership user invitation"),
     ("equipment_reminder", "Equipment reminder"),
+    ("dispute", "Dispute"),
 ]
 MAIL_LOG_STATES = [
     ("queued", "Queued"),

@@ -11,6 +11,9 @@ EVENT_KINDS = [
     ("order_viewed", "Viewed an order"),
     ("payment", "Paid"),
     ("equipment_hours", "Reported hours"),
+    ("dispute_raised", "Raised a dispute"),
+    ("dispute_resolved", "Dispute resolved"),
+    ("dispute_rejected", "Dispute rejected"),
 ]
 
 

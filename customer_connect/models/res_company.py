@@ -25,6 +25,13 @@ class ResCompany(models.Model):
         help="The level a newly invited contact of this company gets; empty for Full access.",
     )
 
+    connect_dispute_user_id = fields.Many2one(
+        "res.users",
+        "Disputes go to",
+        domain="[('share', '=', False)]",
+        help="Who is assigned the disputes customers raise; empty: the customer's salesperson.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -19,6 +19,16 @@ class ResConfigSettings(models.TransientModel):
         help="How many dealer staff may have a Customer Connect role; 0 for no limit.",
     )
 
+    connect_dispute_user_id = fields.Many2one(
+        related="company_id.connect_dispute_user_id", readonly=False
+    )
+    connect_dispute_ageing_days = fields.Integer(
+        "Dispute ageing (days)",
+        config_parameter="customer_connect.dispute_ageing_days",
+        default=14,
+        help="A dispute open longer than this shows as ageing in the daily status.",
+    )
+
     connect_equipment_warranty_reminder_days = fields.Integer(
         "Warranty reminder (days before)",
         config_parameter="customer_connect.equipment_warranty_reminder_days",

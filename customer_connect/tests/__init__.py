@@ -19,3 +19,4 @@ from . import test_portal_download_tour
 from . import test_portal_account_history
 from . import test_portal_purchase_history
 from . import test_portal_orders
+from . import test_portal_disputes
