@@ -172,6 +172,15 @@ class CustomerConnectDispute(models.Model):
             return thread
         return super()._get_thread_with_access(thread_id, mode, **kwargs)
 
+    def message_post(self, **kwargs):
+        # What a customer's contact writes on its dispute is the conversation
+        # with the dealer, never a note: a comment, which notifies the
+        # followers (the assignee), whatever subtype the portal asked for.
+        if not self.env.user._is_internal():
+            kwargs.update(message_type="comment", subtype_xmlid="mail.mt_comment")
+            kwargs.pop("subtype_id", None)
+        return super().message_post(**kwargs)
+
     # ------------------------------------------------------------------
     # Raising a dispute (the portal)
     # ------------------------------------------------------------------
@@ -305,33 +314,36 @@ class CustomerConnectDispute(models.Model):
                 _("%(name)s is already in dispute: answer on its dispute page.", name=move.name)
             ) from None
         dispute_sudo.message_subscribe(partner_ids=contact.ids)
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": name,
-                        "raw": content,
-                        "mimetype": mimetype,
-                        "res_model": self._name,
-                        "res_id": dispute_sudo.id,
-                    }
-                    for name, content, mimetype in checked
-                ]
-            )
-        )
         # the customer's words open the conversation, authored by the
         # contact: the dealer's followers (the assignee) are notified
-        dispute_sudo.message_post(
+        message_sudo = dispute_sudo.message_post(
             body=tools.plaintext2html(
                 _("Dispute raised: %(reason)s", reason=reason.name) + "\n\n" + message
             ),
             author_id=contact.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachments.ids,
         )
+        if checked:
+            # the files were checked above; they belong to the dispute and
+            # its first message (message_post keeps a portal user to files
+            # of its own composer, which these are not)
+            message_sudo.attachment_ids = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": name,
+                            "raw": content,
+                            "mimetype": mimetype,
+                            "res_model": self._name,
+                            "res_id": dispute_sudo.id,
+                        }
+                        for name, content, mimetype in checked
+                    ]
+                )
+            )
         move.sudo().message_post(
             body=_(
                 "%(contact)s disputes this invoice (%(dispute)s): %(reason)s",

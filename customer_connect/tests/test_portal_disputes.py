@@ -22,13 +22,16 @@ class DisputeCase(ConnectCase, HttpCase):
         cls.golf_user = cls._activate(cls.golf_keeper)
         today = fields.Date.today()
         cls.overdue = cls.init_invoice(
-            "out_invoice",
-            partner=cls.farm,
-            amounts=[250],
-            invoice_date=today - timedelta(days=70),
-            post=True,
+            "out_invoice", partner=cls.farm, amounts=[250], invoice_date=today - timedelta(days=70)
         )
-        cls.overdue.ref = "Blades for dispute"
+        cls.overdue.write(
+            {
+                "ref": "Blades for dispute",
+                "invoice_payment_term_id": False,
+                "invoice_date_due": today - timedelta(days=40),
+            }
+        )
+        cls.overdue.action_post()
         cls.current = cls.init_invoice(
             "out_invoice", partner=cls.farm, amounts=[40], invoice_date=today, post=True
         )
@@ -194,7 +197,7 @@ class TestPortalDisputes(DisputeCase):
     def test_another_customers_contact_reaches_nothing(self):
         dispute = self._raise(files=[("quote.pdf", PDF)])
         file = dispute.message_ids.attachment_ids
-        dispute.message_post(
+        dispute.with_user(self.staff).message_post(
             body="Internal: margin was thin", subtype_xmlid="mail.mt_note", message_type="comment"
         )
         self.authenticate(self.golf_user.login, self.PORTAL_PASSWORD)
@@ -232,7 +235,7 @@ class TestPortalDisputes(DisputeCase):
                             "post_data": {"body": "Golf was here", "message_type": "comment"},
                         },
                     )
-        self.assertNotIn("Golf was here", str(dispute.message_ids.mapped("body")))
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "Golf was here")]))
         # and over JSON-RPC
         found = self.make_jsonrpc_request(
             "/web/dataset/call_kw/customer_connect.dispute/search_read",
@@ -271,7 +274,9 @@ class TestPortalDisputes(DisputeCase):
             "/mail/message/post",
             {**params, "post_data": {"body": "Any news?", "message_type": "comment"}},
         )
-        reply = dispute.message_ids.filtered(lambda m: "Any news?" in str(m.body))
+        reply = self.env["mail.message"].search(
+            [("model", "=", dispute._name), ("res_id", "=", dispute.id), ("body", "ilike", "Any news")]
+        )
         self.assertEqual(reply.author_id, self.farm_billing)
         self.assertIn(
             self.staff.partner_id, reply.notification_ids.res_partner_id, "the dealer is told"
@@ -369,7 +374,7 @@ class TestPortalDisputes(DisputeCase):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
         page = self.url_open(f"/my/disputes/{dispute.id}").text
         self.assertIn("10% it is", page)
-        self.assertIn(credit.name, page)
+        self.assertIn(credit.sudo().name, page)
         # closed: the invoice can be disputed again
         second = self._raise(invoice=self.overdue, message="Another problem this time")
         self.assertEqual(second.state, "open")
@@ -493,6 +498,7 @@ class TestPortalDisputes(DisputeCase):
             return sql_db.sql_counter - before
 
         self._raise()
+        count_queries()  # the first render compiles the templates
         few = count_queries()
         for _n in range(6):
             invoice = self.init_invoice("out_invoice", partner=self.farm, amounts=[10], post=True)

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("customer_connect_portal_dispute", {
         },
         {
             content: "The customer's message opens the conversation",
-            trigger: ".o_portal_chatter:contains(We agreed 10% off)",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains(We agreed 10% off)",
         },
         {
             content: "Back to the list of disputes",
