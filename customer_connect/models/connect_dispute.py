@@ -158,7 +158,22 @@ class CustomerConnectDispute(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
                     "customer_connect.dispute"
                 ) or "/"
-        return super().create(vals_list)
+        disputes = super().create(vals_list)
+        disputes._connect_subscribe_assignee()
+        return disputes
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("user_id"):
+            self._connect_subscribe_assignee()
+        return result
+
+    def _connect_subscribe_assignee(self):
+        # the assignee follows the dispute: the customer's messages reach
+        # them (Odoo's own auto-subscription skips records made as the
+        # system for a portal user)
+        for dispute in self.filtered("user_id"):
+            dispute.message_subscribe(partner_ids=dispute.user_id.partner_id.ids)
 
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
         # The portal chatter opens a thread with an access token or a signed

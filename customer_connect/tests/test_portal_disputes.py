@@ -279,7 +279,9 @@ class TestPortalDisputes(DisputeCase):
         )
         self.assertEqual(reply.author_id, self.farm_billing)
         self.assertIn(
-            self.staff.partner_id, reply.notification_ids.res_partner_id, "the dealer is told"
+            self.staff.partner_id,
+            reply.notification_ids.res_partner_id,
+            "the dealer is told",
         )
 
     def test_level_without_disputes_is_refused_everywhere(self):
