@@ -4,7 +4,6 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.tools import sql
 from odoo.tools.mimetypes import guess_mimetype
 
 DISPUTE_STATES = [
@@ -69,7 +68,7 @@ class CustomerConnectDispute(models.Model):
 
     _name = "customer_connect.dispute"
     _description = "Customer Connect invoice dispute"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ("portal.mixin", "mail.thread", "mail.activity.mixin")
     _order = "create_date desc, id desc"
     _check_company_auto = True
     # the contact answers on its dispute's page: reading it is enough to post
@@ -146,7 +145,6 @@ class CustomerConnectDispute(models.Model):
             dispute.age_days = ((dispute.date_closed or now) - start).days
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
 
@@ -155,9 +153,9 @@ class CustomerConnectDispute(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 # numbering is the system's (portal contacts raise disputes)
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
-                    "customer_connect.dispute"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("customer_connect.dispute") or "/"
+                )
         disputes = super().create(vals_list)
         disputes._connect_subscribe_assignee()
         return disputes
@@ -175,17 +173,16 @@ class CustomerConnectDispute(models.Model):
         for dispute in self.filtered("user_id"):
             dispute.message_subscribe(partner_ids=dispute.user_id.partner_id.ids)
 
+    @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
         # The portal chatter opens a thread with an access token or a signed
         # pid as the system. A dispute is a signed-in contact's own: its
         # rules decide (customer, company, the level's "disputes"), never a
         # token; the e-mailed links lead to the sign-in page, then here.
-        if not self.env.user._is_internal():
-            thread = self.browse(thread_id).exists()
-            if not thread or self.env.user._is_public() or not thread.has_access(mode):
-                return self.browse()
-            return thread
-        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+        thread = self.browse(int(thread_id)).exists()
+        if not thread or self.env.user._is_public() or not thread.has_access(mode):
+            return self.browse()
+        return thread
 
     def message_post(self, **kwargs):
         # What a customer's contact writes on its dispute is the conversation
@@ -233,9 +230,7 @@ class CustomerConnectDispute(models.Model):
         _ = self.env._
         files = [f for f in files or [] if f]
         if len(files) > ATTACHMENT_MAX_COUNT:
-            raise UserError(
-                _("Attach at most %(count)s files.", count=ATTACHMENT_MAX_COUNT)
-            )
+            raise UserError(_("Attach at most %(count)s files.", count=ATTACHMENT_MAX_COUNT))
         checked = []
         for file in files:
             if isinstance(file, tuple):
@@ -259,9 +254,8 @@ class CustomerConnectDispute(models.Model):
                     )
                 )
             mimetype = guess_mimetype(content, default="application/octet-stream")
-            if (
-                mimetype not in ATTACHMENT_TYPES
-                or name.lower().endswith(ATTACHMENT_REFUSED_EXTENSIONS)
+            if mimetype not in ATTACHMENT_TYPES or name.lower().endswith(
+                ATTACHMENT_REFUSED_EXTENSIONS
             ):
                 raise UserError(
                     _(
@@ -296,9 +290,7 @@ class CustomerConnectDispute(models.Model):
                 _("Tell us what is wrong, in %(count)s characters at least.", count=MESSAGE_MIN)
             )
         if len(message) > MESSAGE_MAX:
-            raise UserError(
-                _("Keep the message under %(count)s characters.", count=MESSAGE_MAX)
-            )
+            raise UserError(_("Keep the message under %(count)s characters.", count=MESSAGE_MAX))
         checked = self._connect_check_files(files)
         if move.sudo().connect_in_dispute:
             raise UserError(
@@ -428,18 +420,18 @@ class CustomerConnectDispute(models.Model):
         # the dispute's rules were checked just above; its public messages
         # are what the portal chatter shows the contact
         messages_sudo = self.sudo().message_ids.filtered(
-            lambda m: m.message_type in ("comment", "email")
-            and not m.is_internal
-            and not m.subtype_id.internal
+            lambda m: (
+                m.message_type in ("comment", "email")
+                and not m.is_internal
+                and not m.subtype_id.internal
+            )
         )
         return messages_sudo.attachment_ids.sorted("id")
 
     def _connect_portal_attachment(self, attachment_id):
         """The file ``attachment_id`` of this dispute's conversation, as the
         system; MissingError for any other file."""
-        attachment_sudo = self._connect_files_sudo().filtered(
-            lambda a: a.id == int(attachment_id)
-        )
+        attachment_sudo = self._connect_files_sudo().filtered(lambda a: a.id == int(attachment_id))
         if not attachment_sudo:
             raise MissingError(self.env._("This file does not exist."))
         return attachment_sudo
@@ -458,9 +450,7 @@ class CustomerConnectDispute(models.Model):
         self._connect_check_staff()
         for dispute in self:
             if dispute.state != "open":
-                raise UserError(
-                    self.env._("%(name)s is not open.", name=dispute.name)
-                )
+                raise UserError(self.env._("%(name)s is not open.", name=dispute.name))
             dispute.write({"state": "under_review", "user_id": dispute.user_id.id or self.env.uid})
         return True
 
@@ -673,103 +663,3 @@ class CustomerConnectDispute(models.Model):
                 )
             )
         return {"sequence": 40, "title": _("Disputes"), "lines": lines}
-
-
-class AccountMove(models.Model):
-    """An invoice with an open dispute is "in dispute": a stored flag that
-    the portal, the statements, express pay and the backend filter on."""
-
-    _inherit = "account.move"
-
-    connect_dispute_ids = fields.One2many(
-        "customer_connect.dispute",
-        "move_id",
-        string="Disputes",
-        readonly=True,
-        # accountants without a Customer Connect role have no right on disputes
-        groups="customer_connect.group_connect_user",
-    )
-    connect_in_dispute = fields.Boolean(
-        "In dispute",
-        compute="_compute_connect_in_dispute",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-        help="A customer disputes this invoice: left out of overdue figures, "
-        "reminders and express pay until the dispute is closed.",
-    )
-
-    def _auto_init(self):
-        # created empty: no invoice is in dispute when the addon arrives, and
-        # computing the flag for every existing move would read them all
-        if not sql.column_exists(self.env.cr, "account_move", "connect_in_dispute"):
-            sql.create_column(self.env.cr, "account_move", "connect_in_dispute", "boolean")
-        return super()._auto_init()
-
-    @api.depends("connect_dispute_ids.state")
-    def _compute_connect_in_dispute(self):
-        for move in self:
-            # read as the system: the flag is the same for every reader
-            move.connect_in_dispute = any(
-                state in OPEN_STATES for state in move.sudo().connect_dispute_ids.mapped("state")
-            )
-
-    def action_connect_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_connect.action_connect_dispute"
-        )
-        action["domain"] = [("move_id", "=", self.id)]
-        action["context"] = {}
-        return action
-
-
-class StatementCommon(models.AbstractModel):
-    """Statements: a disputed invoice is not aged as overdue; its open
-    amount is shown apart ("In dispute") beside the ageing, and still
-    counted in the balance."""
-
-    _inherit = "statement.common"
-
-    def _show_buckets_sql_q1(self, partners, date_end, account_type):
-        sql = super()._show_buckets_sql_q1(partners, date_end, account_type)
-        # the ageing reads the open lines of the moves not in dispute, or
-        # only those in dispute (the figure shown apart); no user input
-        # enters the text
-        keep = "" if self.env.context.get("connect_disputed_only") else "NOT "
-        return f"""
-            SELECT q1.* FROM ({sql}) AS q1
-              JOIN account_move connect_dm ON connect_dm.id = q1.move_id
-             WHERE {keep}COALESCE(connect_dm.connect_in_dispute, FALSE)
-        """
-
-    def _get_account_show_buckets(self, company_id, partner_ids, date_end, account_type, aging_type):
-        buckets = super()._get_account_show_buckets(
-            company_id, partner_ids, date_end, account_type, aging_type
-        )
-        if self.env.context.get("connect_disputed_only"):
-            return buckets
-        disputed = self.with_context(connect_disputed_only=True)._get_account_show_buckets(
-            company_id, partner_ids, date_end, account_type, aging_type
-        )
-        for partner_id, rows in disputed.items():
-            for row in rows:
-                if not row["balance"]:
-                    continue
-                target = next(
-                    (r for r in buckets[partner_id] if r["currency_id"] == row["currency_id"]),
-                    None,
-                )
-                if target is None:
-                    target = {
-                        "currency_id": row["currency_id"],
-                        **dict.fromkeys(
-                            ("current", "b_1_30", "b_30_60", "b_60_90", "b_90_120", "b_over_120"),
-                            0.0,
-                        ),
-                        "balance": 0.0,
-                    }
-                    buckets[partner_id].append(target)
-                target["connect_in_dispute"] = row["balance"]
-                target["balance"] += row["balance"]
-        return buckets

@@ -46,10 +46,14 @@ class TestPaymentDisputes(PayCase):
             self.farm, self.company, [self.disputed.id], include_disputed=True
         )
         with self.assertRaisesRegex(UserError, "in dispute"):
-            self.Service._quote_from_token(self.Service._quote_token(quote), self.farm, self.company)
+            self.Service._quote_from_token(
+                self.Service._quote_token(quote), self.farm, self.company
+            )
         # the home page's "to pay" count leaves it out
         self.authenticate(self.user.login, self.password)
-        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["connect_payment_count"]})
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["connect_payment_count"]}
+        )
         self.assertEqual(counters["connect_payment_count"], 1)
 
     def test_signed_in_contact_may_pay_it_deliberately(self):
