@@ -417,7 +417,7 @@ class TestPortalDisputes(DisputeCase):
                 "message": {},
             }
         )[0]
-        self.assertEqual(values["move_id"]["display_name"], self.overdue.name)
+        self.assertIn(self.overdue.name, values["move_id"]["display_name"])
         self.assertEqual(values["amount_residual"], self.overdue.amount_residual)
         # accountants see "in dispute" on the invoice form and list
         form = self.env["account.move"].with_user(self.accountant).get_views([(False, "form")])
