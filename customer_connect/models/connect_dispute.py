@@ -360,7 +360,10 @@ class CustomerConnectDispute(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        self.env["customer_connect.portal.event"]._record("dispute_raised", move)
+        # the invoice's company: a login shared between dealers raises in each
+        self.env["customer_connect.portal.event"].with_company(company)._record(
+            "dispute_raised", move
+        )
         dispute_sudo._connect_notify_customer("raised")
         return dispute_sudo.with_env(self.env)
 
