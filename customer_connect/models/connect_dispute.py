@@ -191,6 +191,16 @@ class CustomerConnectDispute(models.Model):
         if not self.env.user._is_internal():
             kwargs.update(message_type="comment", subtype_xmlid="mail.mt_comment")
             kwargs.pop("subtype_id", None)
+            # the files of a reply (uploaded by Odoo's portal composer) are
+            # held to the same limits as those of the raise form
+            attachment_ids = kwargs.get("attachment_ids") or []
+            if attachment_ids:
+                files_sudo = self.env["ir.attachment"].sudo().browse(attachment_ids).exists()
+                self._connect_check_files([(f.name, f.raw) for f in files_sudo])
+            if len(str(kwargs.get("body") or "")) > MESSAGE_MAX * 2:
+                raise UserError(
+                    self.env._("Keep the message under %(count)s characters.", count=MESSAGE_MAX)
+                )
         return super().message_post(**kwargs)
 
     # ------------------------------------------------------------------

@@ -196,6 +196,30 @@ class TestPortalDisputes(DisputeCase):
         with mute_logger("odoo.http"):
             self.assertEqual(self.url_open(f"/my/invoices/{credit.id}/dispute").status_code, 403)
 
+    def test_reply_files_are_checked_too(self):
+        dispute = self._raise()
+
+        def upload(name, raw):
+            # what Odoo's portal composer uploads before the message is posted
+            return (
+                self.env["ir.attachment"]
+                .with_user(self.farm_user)
+                .sudo()
+                .create(
+                    {"name": name, "raw": raw, "res_model": "mail.compose.message", "res_id": 0}
+                )
+            )
+
+        evil = upload("photo.png", b"<html><script>alert(1)</script></html>")
+        with self.assertRaisesRegex(UserError, "not a file we accept"):
+            dispute.message_post(body="See the photo", attachment_ids=evil.ids)
+        good = upload("photo.pdf", PDF)
+        message = dispute.message_post(body="See the file", attachment_ids=good.ids)
+        self.assertEqual(message.sudo().attachment_ids, good)
+        self.assertEqual(message.sudo().subtype_id, self.env.ref("mail.mt_comment"))
+        with self.assertRaisesRegex(UserError, "under 4000"):
+            dispute.message_post(body="x" * 9000)
+
     def test_another_customers_contact_reaches_nothing(self):
         dispute = self._raise(files=[("quote.pdf", PDF)])
         file = dispute.message_ids.attachment_ids
