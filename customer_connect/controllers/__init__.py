@@ -8,3 +8,4 @@ from . import portal_purchase_history
 from . import portal_orders
 from . import web_leads
 from . import portal_project_status
+from . import portal_disputes

@@ -1,5 +1,8 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import sql
+
+from .connect_dispute import OPEN_STATES
 
 # The fields that hand out an invoice's document (its PDF): reading them is
 # "download and print" (the "documents" area), not merely seeing the invoice.
@@ -11,6 +14,51 @@ class AccountMove(models.Model):
     invoice in the portal, whichever way they come in."""
 
     _inherit = "account.move"
+
+    # -- disputes: an invoice with an open dispute is "in dispute", a stored
+    # flag that the portal, the statements, express pay and the backend
+    # filter on (models/connect_dispute.py)
+    connect_dispute_ids = fields.One2many(
+        "customer_connect.dispute",
+        "move_id",
+        string="Disputes",
+        readonly=True,
+        # accountants without a Customer Connect role have no right on disputes
+        groups="customer_connect.group_connect_user",
+    )
+    connect_in_dispute = fields.Boolean(
+        "In dispute",
+        compute="_compute_connect_in_dispute",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="A customer disputes this invoice: left out of overdue figures, "
+        "reminders and express pay until the dispute is closed.",
+    )
+
+    def _auto_init(self):
+        # created empty: no invoice is in dispute when the addon arrives, and
+        # computing the flag for every existing move would read them all
+        if not sql.column_exists(self.env.cr, "account_move", "connect_in_dispute"):
+            sql.create_column(self.env.cr, "account_move", "connect_in_dispute", "boolean")
+        return super()._auto_init()
+
+    @api.depends("connect_dispute_ids.state")
+    def _compute_connect_in_dispute(self):
+        for move in self:
+            # read as the system: the flag is the same for every reader
+            move.connect_in_dispute = any(
+                state in OPEN_STATES for state in move.sudo().connect_dispute_ids.mapped("state")
+            )
+
+    def action_connect_view_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_connect.action_connect_dispute"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def _connect_opens_for(self, area):
         """Whether the current user may reach these invoices in the portal

@@ -12,6 +12,7 @@ MAIL_KINDS = [
     ("equipment_reminder", "Equipment reminder"),
     ("invitation_reminder", "Invitation reminder"),
     ("daily_status", "Daily status"),
+    ("dispute", "Dispute"),
 ]
 # e-mails whose bounce marks the contact's address as failing on the
 # dashboard (what a customer's contact is sent to reach the portal or its

@@ -12,6 +12,9 @@ EVENT_KINDS = [
     ("project_viewed", "Viewed a project's status"),
     ("payment", "Paid"),
     ("equipment_hours", "Reported hours"),
+    ("dispute_raised", "Raised a dispute"),
+    ("dispute_resolved", "Dispute resolved"),
+    ("dispute_rejected", "Dispute rejected"),
 ]
 
 

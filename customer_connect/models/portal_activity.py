@@ -77,6 +77,7 @@ class CustomerConnectPortalActivity(models.AbstractModel):
                 SELECT m.id, m.name, m.move_type, m.currency_id,
                        COALESCE(m.invoice_date, m.date) AS doc_date,
                        MIN(l.date_maturity) AS due_date,
+                       m.connect_in_dispute AS in_dispute,
                        COALESCE(NULLIF(m.ref, ''), m.invoice_origin, m.payment_reference, '')
                            AS description,
                        SUM(l.amount_residual_currency) AS outstanding,
@@ -149,16 +150,20 @@ class CustomerConnectPortalActivity(models.AbstractModel):
 
     @api.model
     def _totals(self):
-        """{currency: {outstanding, overdue, settles_today}} of the whole
-        account in this company, whatever the filters."""
+        """{currency: {outstanding, overdue, settles_today, in_dispute}} of
+        the whole account in this company, whatever the filters; invoices in
+        dispute are not overdue."""
         sql, params = self._query(status="current", doc_type="all")
         self.env.flush_all()
         self.env.cr.execute(
             f"""
             SELECT currency_id,
                    SUM(outstanding) AS outstanding,
-                   SUM(outstanding) FILTER (WHERE due_date < %(today)s AND outstanding > 0)
-                       AS overdue,
+                   SUM(outstanding) FILTER (
+                       WHERE due_date < %(today)s AND outstanding > 0
+                         AND NOT COALESCE(in_dispute, FALSE)
+                   ) AS overdue,
+                   SUM(outstanding) FILTER (WHERE in_dispute) AS in_dispute,
                    SUM(settlement) AS settles_today
               FROM ({sql}) AS filtered
              GROUP BY currency_id
@@ -172,5 +177,7 @@ class CustomerConnectPortalActivity(models.AbstractModel):
                 "outstanding": row["outstanding"] or 0.0,
                 "overdue": row["overdue"] or 0.0,
                 "settles_today": row["settles_today"] or 0.0,
+                # a disputed invoice is not overdue: its amount is shown apart
+                "in_dispute": row["in_dispute"] or 0.0,
             }
         return totals

@@ -30,6 +30,54 @@ class StatementCommon(models.AbstractModel):
         values["connect_pay_qr"] = self._connect_pay_qr
         return values
 
+    # -- disputes: a disputed invoice is not aged as overdue; its open
+    # amount is shown apart ("In dispute") beside the ageing, and still
+    # counted in the balance
+    def _show_buckets_sql_q1(self, partners, date_end, account_type):
+        sql = super()._show_buckets_sql_q1(partners, date_end, account_type)
+        # the ageing reads the open lines of the moves not in dispute, or
+        # only those in dispute (the figure shown apart); no user input
+        # enters the text
+        keep = "" if self.env.context.get("connect_disputed_only") else "NOT "
+        return f"""
+            SELECT q1.* FROM ({sql}) AS q1
+              JOIN account_move connect_dm ON connect_dm.id = q1.move_id
+             WHERE {keep}COALESCE(connect_dm.connect_in_dispute, FALSE)
+        """
+
+    def _get_account_show_buckets(
+        self, company_id, partner_ids, date_end, account_type, aging_type
+    ):
+        buckets = super()._get_account_show_buckets(
+            company_id, partner_ids, date_end, account_type, aging_type
+        )
+        if self.env.context.get("connect_disputed_only"):
+            return buckets
+        disputed = self.with_context(connect_disputed_only=True)._get_account_show_buckets(
+            company_id, partner_ids, date_end, account_type, aging_type
+        )
+        for partner_id, rows in disputed.items():
+            for row in rows:
+                if not row["balance"]:
+                    continue
+                target = next(
+                    (r for r in buckets[partner_id] if r["currency_id"] == row["currency_id"]),
+                    None,
+                )
+                if target is None:
+                    target = {
+                        "currency_id": row["currency_id"],
+                        **dict.fromkeys(
+                            ("current", "b_1_30", "b_30_60", "b_60_90", "b_90_120", "b_over_120"),
+                            0.0,
+                        ),
+                        "balance": 0.0,
+                    }
+                    buckets[partner_id].append(target)
+                target["connect_in_dispute"] = row["balance"]
+                target["balance"] += row["balance"]
+        return buckets
+
     @api.model
     def _connect_amount_in_words(self, amount, currency, partner):
         """The balance in words, in the customer's language (Odoo's

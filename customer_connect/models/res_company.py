@@ -81,11 +81,19 @@ class ResCompany(models.Model):
                 )
             )
         return days, (max(self.connect_reminder_max, 0) if days else 0)
+
     connect_project_show_images = fields.Boolean(
         "Show item images in project status",
         default=True,
         help="Whether the portal's project status shows the items' product images until "
         "the contact switches them off or on.",
+    )
+
+    connect_dispute_user_id = fields.Many2one(
+        "res.users",
+        "Disputes go to",
+        domain="[('share', '=', False)]",
+        help="Who is assigned the disputes customers raise; empty: the customer's salesperson.",
     )
 
     @api.model_create_multi

@@ -34,6 +34,15 @@ class ResConfigSettings(models.TransientModel):
     )
     connect_reminder_days = fields.Char(related="company_id.connect_reminder_days", readonly=False)
     connect_reminder_max = fields.Integer(related="company_id.connect_reminder_max", readonly=False)
+    connect_dispute_user_id = fields.Many2one(
+        related="company_id.connect_dispute_user_id", readonly=False
+    )
+    connect_dispute_ageing_days = fields.Integer(
+        "Dispute ageing (days)",
+        config_parameter="customer_connect.dispute_ageing_days",
+        default=14,
+        help="A dispute open longer than this shows as ageing in the daily status.",
+    )
 
     connect_equipment_warranty_reminder_days = fields.Integer(
         "Warranty reminder (days before)",

@@ -93,8 +93,30 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             }
         )
         cls.golf_project.action_confirm()
+        cls.golf_dispute = (
+            cls.env["customer_connect.dispute"]
+            .with_user(cls.golf_user)
+            .with_company(cls.company)
+            ._connect_raise(
+                cls.golf_invoice.id,
+                cls.env.ref("customer_connect.dispute_reason_faulty").id,
+                "Loch Vale secret dispute: the mower was faulty",
+                [("golf-dispute.pdf", b"%PDF-1.4 Loch Vale dispute evidence")],
+            )
+        )
+        cls.golf_dispute_file = cls.golf_dispute.message_ids.attachment_ids
+        cls.env["customer_connect.dispute"].with_user(cls.farm_user).with_company(
+            cls.company
+        )._connect_raise(
+            cls.farm_invoice.id,
+            cls.env.ref("customer_connect.dispute_reason_other").id,
+            "Greenacres own dispute",
+        )
         # what must never show to Greenacres' contact
         cls.golf_markers = (
+            "Loch Vale secret dispute",
+            "Loch Vale dispute evidence",
+            cls.golf_dispute.name,
             cls.golf_invoice.ref,
             f'href="/my/invoices/{cls.golf_invoice.id}"',
             "LV-SECRET-SERIAL",
@@ -180,6 +202,22 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             "/my/projects/image/<int:line_id>": [
                 f"/my/projects/image/{line.id}" for line in self.golf_project.order_line
             ],
+            # disputes: raising one on Loch Vale's invoice, its list, its
+            # page and files (the chatter is walked in test_portal_disputes)
+            "/my/invoices/<int:invoice_id>/dispute": [
+                f"/my/invoices/{inv}/dispute",
+                (
+                    "POST",
+                    f"/my/invoices/{inv}/dispute",
+                    {"reason_id": self.golf_dispute.reason_id.id, "message": "Greenacres raised"},
+                ),
+            ],
+            "/my/disputes": ["/my/disputes?filterby=all"],
+            "/my/disputes/page/<int:page>": ["/my/disputes/page/2?filterby=all"],
+            "/my/disputes/<int:dispute_id>": [f"/my/disputes/{self.golf_dispute.id}"],
+            "/my/disputes/<int:dispute_id>/files/<int:attachment_id>": [
+                f"/my/disputes/{self.golf_dispute.id}/files/{self.golf_dispute_file.id}",
+            ],
             # switching to a company the login does not work with
             "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
             # the public Request Info form (web leads): nothing of any customer
@@ -226,11 +264,17 @@ class TestPortalIsolation(ConnectCase, HttpCase):
                     self._assert_nothing_of_golf(route, target, self._open(target))
         # Loch Vale's machine did not get the hours posted at it
         self.assertNotEqual(self.golf_machine.hours, 999999)
+        # nor was a dispute raised on Loch Vale's invoice
+        self.assertEqual(
+            self.env["customer_connect.dispute"].search([("move_id", "=", self.golf_invoice.id)]),
+            self.golf_dispute,
+        )
         # and over JSON-RPC, model by model
         for model, fields in (
             ("account.move", ["name", "ref", "partner_id"]),
             ("account.move.line", ["name", "ref", "partner_id"]),
             ("customer_connect.equipment", ["name", "serial_number", "partner_id"]),
+            ("customer_connect.dispute", ["name", "message", "partner_id"]),
         ):
             found = self.make_jsonrpc_request(
                 f"/web/dataset/call_kw/{model}/search_read",
@@ -252,7 +296,9 @@ class TestPortalIsolation(ConnectCase, HttpCase):
         for model, ids in (
             ("account.move", self.golf_invoice.ids),
             ("customer_connect.equipment", self.golf_machine.ids),
+            ("customer_connect.dispute", self.golf_dispute.ids),
             ("ir.attachment", self.golf_file.ids),
+            ("ir.attachment", self.golf_dispute_file.ids),
             ("sale.order", self.golf_order.ids),
             ("sale.order.line", self.golf_order.order_line.ids),
             ("sale.order", self.golf_project.ids),
@@ -302,10 +348,12 @@ MATRIX_PAGES = {
     "/my/projects": "project_status",
     "/my/project": "project_status",  # the contact's own project (see _url)
     "/my/project-image": "project_status",  # one of its items' image (see _url)
+    "/my/disputes": "disputes",
 }
 MATRIX_RPC = {
     "account.move": "activity",
     "customer_connect.equipment": "equipment",
+    "customer_connect.dispute": "disputes",
 }
 
 
@@ -339,6 +387,16 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
             }
         )
         cls.project.action_confirm()
+        cls.dispute = (
+            cls.env["customer_connect.dispute"]
+            .with_user(cls.user)
+            .with_company(cls.company)
+            ._connect_raise(
+                cls.invoice.id,
+                cls.env.ref("customer_connect.dispute_reason_other").id,
+                "Greenacres disputes this one",
+            )
+        )
 
     def _url(self, route):
         if route == "/my/invoice-pdf":
@@ -392,3 +450,4 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
                 level._grants("orders") or level._grants("project_status"),
                 f"{level.name}: sale.order.line",
             )
+            self.assertEqual("/my/disputes" in home, level._grants("disputes"), level.name)

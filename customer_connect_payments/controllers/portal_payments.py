@@ -128,7 +128,8 @@ class ConnectPaymentPortal(PaymentPortal):
     def connect_payment_transaction(self, access_token=None, amount=None, **kwargs):
         Service = request.env["customer_connect.payment.service"]
         customer, company = Service._scope()
-        quote = Service._quote_from_token(access_token, customer, company)
+        # signed in, a contact may pay an invoice in dispute deliberately
+        quote = Service._quote_from_token(access_token, customer, company, include_disputed=True)
         return self._connect_transaction(
             quote,
             amount,
@@ -191,7 +192,9 @@ class ConnectPaymentPortal(PaymentPortal):
     ):
         Service = request.env["customer_connect.payment.service"]
         ids, partial, on_account, reason = _selection(kw)
-        items = Service._open_items(customer, company)
+        # invoices in dispute: listed (marked, never ticked for the contact)
+        # on the signed-in pay page, left out of express pay
+        items = Service._open_items(customer, company, include_disputed=logged_in)
         values = self._prepare_portal_layout_values() if logged_in else {}
         values.update(
             {
@@ -210,7 +213,15 @@ class ConnectPaymentPortal(PaymentPortal):
         )
         if request.httprequest.method == "POST" or ids or on_account:
             try:
-                quote = Service._quote(customer, company, ids, partial, on_account, reason)
+                quote = Service._quote(
+                    customer,
+                    company,
+                    ids,
+                    partial,
+                    on_account,
+                    reason,
+                    include_disputed=logged_in,
+                )
             except UserError as error:
                 values["error"] = error.args[0]
                 return request.render("customer_connect_payments.portal_pay", values)

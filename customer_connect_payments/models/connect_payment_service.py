@@ -96,22 +96,26 @@ class CustomerConnectPaymentService(models.AbstractModel):
     # What is open, and what a selection costs
     # ------------------------------------------------------------------
     @api.model
-    def _open_items(self, customer, company):
+    def _open_items(self, customer, company, include_disputed=False):
         """The customer's open invoices and credit notes in ``company``,
-        oldest due first, as the system (the caller checked the scope)."""
+        oldest due first, as the system (the caller checked the scope).
+
+        Invoices in dispute are left out (the express pay link, the home
+        page's count) unless ``include_disputed``: a signed-in contact may
+        still choose to pay one deliberately from its pay page."""
+        domain = [
+            ("commercial_partner_id", "=", customer.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "posted"),
+            ("move_type", "in", PAYABLE_TYPES),
+            ("amount_residual", "!=", 0),
+        ]
+        if not include_disputed:
+            domain.append(("connect_in_dispute", "=", False))
         return (
             self.env["account.move"]
             .sudo()
-            .search(
-                [
-                    ("commercial_partner_id", "=", customer.id),
-                    ("company_id", "=", company.id),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", PAYABLE_TYPES),
-                    ("amount_residual", "!=", 0),
-                ],
-                order="invoice_date_due, invoice_date, id",
-            )
+            .search(domain, order="invoice_date_due, invoice_date, id")
         )
 
     @api.model
@@ -136,7 +140,16 @@ class CustomerConnectPaymentService(models.AbstractModel):
         return company.sudo().connect_allow_partial_payment
 
     @api.model
-    def _quote(self, customer, company, invoice_ids=(), partial=None, on_account=0.0, reason=""):
+    def _quote(
+        self,
+        customer,
+        company,
+        invoice_ids=(),
+        partial=None,
+        on_account=0.0,
+        reason="",
+        include_disputed=False,
+    ):
         """What the customer pays for a selection, computed here.
 
         :param invoice_ids: ids of the customer's open invoices and credit
@@ -144,6 +157,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
         :param partial: {invoice id: amount} for invoices paid in part (where
             the dealer allows it; a reason is then required)
         :param on_account: an amount on account instead of a selection
+        :param include_disputed: whether invoices in dispute may be paid
+            (a signed-in contact's deliberate choice; never express pay)
         :return: dict(customer, company, currency, lines, on_account, amount,
             reason, date) where lines are dicts(move, outstanding, due,
             discount, amount)
@@ -182,6 +197,14 @@ class CustomerConnectPaymentService(models.AbstractModel):
             for move in moves
         ):
             raise UserError(self.env._("Only your own open invoices can be paid here."))
+        disputed = moves.filtered("connect_in_dispute")
+        if disputed and not include_disputed:
+            raise UserError(
+                self.env._(
+                    "%(names)s is in dispute: it is not paid from this link.",
+                    names=", ".join(disputed.mapped("name")),
+                )
+            )
         if len(moves.currency_id) != 1:
             raise UserError(self.env._("Pay invoices of one currency at a time."))
         currency = moves.currency_id
@@ -259,7 +282,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         )
 
     @api.model
-    def _quote_from_token(self, token, customer, company):
+    def _quote_from_token(self, token, customer, company, include_disputed=False):
         """The quote a pay page offered, computed again now for
         ``customer`` in ``company``; refused when forged, expired, someone
         else's, or no longer what the page said (paid meanwhile, discount
@@ -276,6 +299,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
             partial=values["partial"],
             on_account=values["on_account"],
             reason=values["reason"],
+            include_disputed=include_disputed,
         )
         if quote["currency"].compare_amounts(quote["amount"], values["amount"]) != 0:
             raise UserError(
