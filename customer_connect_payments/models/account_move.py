@@ -37,10 +37,12 @@ class AccountMove(models.Model):
 
     def _connect_offers_email_pay_link(self):
         """Whether this invoice's e-mail offers the express pay link: a
-        posted customer invoice with something left to pay."""
+        posted customer invoice with something left to pay, not in dispute
+        (express pay leaves disputed invoices out)."""
         self.ensure_one()
         return (
-            self.move_type == "out_invoice"
+            not self.connect_in_dispute
+            and self.move_type == "out_invoice"
             and self.state == "posted"
             and self.payment_state in ("not_paid", "partial")
             and not self.currency_id.is_zero(self.amount_residual)

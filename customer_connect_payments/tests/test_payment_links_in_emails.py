@@ -102,6 +102,18 @@ class TestPaymentLinksInEmails(PayCase):
         self.assertNotIn("o_connect_pay_button", mail.body_html)
         self.assertFalse(self._pay_link(mail))
 
+    def test_disputed_invoice_email_has_no_button(self):
+        self.env["customer_connect.dispute"].with_user(self.user).with_company(
+            self.company
+        )._connect_raise(
+            self.invoice.id,
+            self.env.ref("customer_connect.dispute_reason_other").id,
+            "We never received these blades.",
+        )
+        self.assertTrue(self.invoice.connect_in_dispute)
+        mail = self._send_invoice(self.invoice)
+        self.assertNotIn("o_connect_pay_button", mail.body_html)
+
     def test_paid_invoice_email_has_no_button(self):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.invoice.ids
