@@ -182,13 +182,14 @@ class ResPartner(models.Model):
             hours = (
                 (contact.connect_activated_on - invited).total_seconds() / 3600 if invited else None
             )
+            hours_text = f"{hours:.0f}" if hours is not None else ""
             lines.append(
                 _(
                     "%(name)s (%(customer)s, %(email)s), %(hours)s hours after the invitation",
                     name=contact.name,
                     customer=contact.commercial_partner_id.name,
                     email=contact.email,
-                    hours=f"{hours:.0f}",
+                    hours=hours_text,
                 )
                 if hours is not None
                 else _(

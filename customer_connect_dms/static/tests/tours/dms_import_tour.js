@@ -8,9 +8,16 @@ registry.category("web_tour.tours").add("customer_connect_dms_import", {
     url: "/odoo/action-customer_connect_dms.action_dms_import_runs",
     steps: () => [
         {
-            content: "Open the DMS menu",
-            trigger: "button[data-menu-xmlid='customer_connect_dms.menu_dms_imports']",
-            run: "click",
+            // Customer Connect's menu has many sections: on a narrow screen
+            // the navbar folds the last ones (DMS among them) under "More"
+            content: "Open the DMS menu, or the navbar's More menu holding it",
+            trigger: ".o_main_navbar .o_menu_sections",
+            run() {
+                const dms = document.querySelector(
+                    ".o_menu_sections button[data-menu-xmlid='customer_connect_dms.menu_dms_imports']"
+                );
+                (dms || document.querySelector(".o_menu_sections_more button")).click();
+            },
         },
         {
             content: "Import from the DMS",
