@@ -80,7 +80,7 @@ as_pg_owner() {
 start_pg() {
   if [ -n "${PGHOST:-}" ]; then
     DB_ARGS=(--db_host="$PGHOST" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-odoo}")
-    [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password="$PGPASSWORD")
+    if [ -n "${PGPASSWORD:-}" ]; then DB_ARGS+=(--db_password="$PGPASSWORD"); fi
     return
   fi
   local pgdir="$CC_STATE/pg"
