@@ -4,3 +4,4 @@ from . import dms_importer
 from . import account_move
 from . import dms_api
 from . import res_partner
+from . import dms_bulk

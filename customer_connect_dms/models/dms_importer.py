@@ -422,6 +422,10 @@ class DmsImporter(models.AbstractModel):
                 }
             )
         Line = self.env["customer_connect_dms.import.run.line"]
+        Bulk = self.env["customer_connect_dms.bulk"]
+        if Bulk._use_bulk_path(len(vals_list)):
+            Bulk._bulk_create(Line, vals_list)
+            return
         for start in range(0, len(vals_list), CREATE_CHUNK * 5):
             Line.create(vals_list[start : start + CREATE_CHUNK * 5])
 
@@ -610,9 +614,16 @@ class DmsImporter(models.AbstractModel):
                 item.vals = {**vals, **create_extra(item)}
                 item.action = "create"
 
-    def _create_and_write(self, model, items, **create_context):
+    def _create_and_write(self, model, items, bulk=False, **create_context):
         Model = self.env[model].with_context(**IMPORT_CONTEXT, **create_context)
         creates = [i for i in items if i.action == "create"]
+        Bulk = self.env["customer_connect_dms.bulk"]
+        if bulk and Bulk._use_bulk_path(len(creates)):
+            # many new records: COPY + INSERT ... SELECT (models/dms_bulk.py)
+            records = Bulk._bulk_create(Model, [i.vals for i in creates])
+            for item, record in zip(creates, records, strict=True):
+                item.record = record
+            creates = []
         for start in range(0, len(creates), CREATE_CHUNK):
             chunk = creates[start : start + CREATE_CHUNK]
             records = Model.create([i.vals for i in chunk])
@@ -715,7 +726,7 @@ class DmsImporter(models.AbstractModel):
         return countries, states
 
     def _apply_customers(self, items, company):
-        self._create_and_write("res.partner", items)
+        self._create_and_write("res.partner", items, bulk=True)
 
     def _with_parent_sync(self, items):
         """What res.partner.create's per-record sync (``_fields_sync``: one
@@ -816,7 +827,11 @@ class DmsImporter(models.AbstractModel):
 
     def _apply_contacts(self, items, company):
         self._with_parent_sync(items)
-        self._create_and_write("res.partner", items, _partners_skip_fields_sync=True)
+        for item in items:
+            if item.action == "create":
+                # what res.partner.create does to a contact's values
+                item.vals["company_name"] = False
+        self._create_and_write("res.partner", items, bulk=True, _partners_skip_fields_sync=True)
 
     # ------------------------------------------------------------------
     # equipment

@@ -7,3 +7,4 @@ from . import test_customer_search
 from . import test_dms_api
 from . import test_dms_background
 from . import test_dms_tour
+from . import test_dms_bulk_path
