@@ -7,8 +7,9 @@ from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize, float_compare
+from odoo.tools import float_compare
 
+from .dms_bulk import normalize_email
 from .dms_import_profile import normalize_column
 from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
 from .dms_reader import ERROR_COLUMN, DmsFileError, read_file
@@ -510,7 +511,7 @@ class DmsImporter(models.AbstractModel):
         if type_ in ("text", "key"):
             return text
         if type_ == "email":
-            email = email_normalize(text)
+            email = normalize_email(text)
             if not email:
                 raise ValueError(_("%(value)s is not an e-mail address.", value=text))
             return email

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import DmsImportCase
@@ -24,10 +26,9 @@ CONTACTS = (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestDmsBulkPath(DmsImportCase):
-    """The bulk path writes what the ORM's create writes: the same rows
-    imported through both, every column compared."""
+class DmsBulkCase(DmsImportCase):
+    """Imports forced through one path or the other, and the stored rows
+    they leave, comparable."""
 
     def _run(self, kind, text, prefix, context, **kw):
         importer = self.importer.with_context(**context)
@@ -69,6 +70,12 @@ class TestDmsBulkPath(DmsImportCase):
             self.assertEqual(run.state, "done", run.message)
             runs.append(run)
         return runs
+
+
+@tagged("post_install", "-at_install")
+class TestDmsBulkPath(DmsBulkCase):
+    """The bulk path writes what the ORM's create writes: the same rows
+    imported through both, every column compared."""
 
     def test_same_columns_as_the_orm(self):
         orm_runs = self._import_both("ORM")
@@ -187,3 +194,120 @@ class TestDmsBulkPath(DmsImportCase):
         self.assertEqual(run.state, "failed")
         self.assertIn("Nothing was imported", run.message)
         self.assertFalse(self._partners("NUL")[0])
+
+
+INVOICES = (
+    "number,customer_number,date,due_date,amount_total,amount_residual,"
+    "discount_date,settlement_amount,description\n"
+    "{p}1,90001,15/02/2026,17/03/2026,1200.00,1200.00,10/03/2026,1176.00,Service\n"
+    "{p}2,90001,16/02/2026,,300.00,100.00,,,Parts\n"
+    "{p}3,90002,01/01/2026,31/01/2026,99.99,99.99,,,\n"
+    "{p}4,90002,28/02/2026,30/03/2026,45.10,0.10,,,Hire \\ tab\n"
+)
+# what must differ between two imports of the same invoices under other numbers
+MOVE_SKIP = ["write_uid", "access_token"]
+LINE_SKIP = ["write_uid"]
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-01")
+class TestDmsBulkInvoices(DmsBulkCase):
+    """Invoices: the same rows through create + _post and through the bulk
+    path give the same moves, journal items, settlements, reconciliation,
+    followers and customer rank."""
+
+    def _invoices(self, prefix, context):
+        run = self._run("invoices", INVOICES, prefix, context)
+        self.assertEqual(run.state, "done", run.message)
+        moves = self.env["account.move"].search(
+            [("dms_number", "=like", f"{prefix}%")], order="dms_number"
+        )
+        self.assertEqual(len(moves), 4)
+        return run, moves
+
+    def _move_rows(self, moves, prefix):
+        rows = self._comparable("account_move", moves, ["reversed_entry_id"], skip=MOVE_SKIP)
+        for row in rows:
+            for name in ("name", "dms_number", "ref", "payment_reference", "sequence_prefix"):
+                if isinstance(row[name], str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
+    def _line_rows(self, moves, prefix):
+        lines = moves.line_ids.sorted(lambda l: (l.move_id.dms_number or "", l.display_type))
+        rows = self._comparable("account_move_line", lines, ["move_id"], skip=LINE_SKIP)
+        position = {move.id: index for index, move in enumerate(moves)}
+        for row in rows:
+            row["move_id"] = position.get(row["move_id"], row["move_id"])
+            for name in ("name", "move_name", "ref"):
+                if isinstance(row[name], str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
+    def _settlements(self, moves, prefix):
+        """The settlement entries of ``moves`` and how they are reconciled."""
+        receivables = moves.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        partials = receivables.matched_credit_ids
+        entries = partials.credit_move_id.move_id
+        return entries, [
+            (
+                p.debit_move_id.move_id.dms_number.replace(prefix, "#"),
+                p.amount,
+                p.debit_amount_currency,
+                p.credit_amount_currency,
+                bool(p.full_reconcile_id),
+            )
+            for p in partials.sorted(lambda p: p.debit_move_id.move_id.dms_number)
+        ]
+
+    def test_same_invoices_as_create_and_post(self):
+        rank_before = self.farm.customer_rank
+        _orm_run, orm_moves = self._invoices("ORM", ORM)
+        rank_after_orm = self.farm.customer_rank
+        _bulk_run, bulk_moves = self._invoices("BLK", BULK)
+        self.assertEqual(self.farm.customer_rank - rank_after_orm, rank_after_orm - rank_before)
+        orm_rows, bulk_rows = self._move_rows(orm_moves, "ORM"), self._move_rows(bulk_moves, "BLK")
+        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"move {orm_row['name']}")
+        orm_lines, bulk_lines = (
+            self._line_rows(orm_moves, "ORM"),
+            self._line_rows(bulk_moves, "BLK"),
+        )
+        self.assertEqual(len(orm_lines), len(bulk_lines))
+        for orm_row, bulk_row in zip(orm_lines, bulk_lines, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"line {orm_row['name']}")
+        # settled in the DMS: the same entries, reconciled the same way
+        orm_entries, orm_partials = self._settlements(orm_moves, "ORM")
+        bulk_entries, bulk_partials = self._settlements(bulk_moves, "BLK")
+        self.assertEqual(len(orm_partials), 2)
+        self.assertEqual(bulk_partials, orm_partials)
+        self.assertEqual(len(bulk_entries), len(orm_entries))
+        # Odoo's own computations give back what the bulk path stored
+        self.env.invalidate_all()
+        for move in bulk_moves:
+            stored = (move.amount_total, move.amount_residual, move.payment_state)
+            move._compute_amount()
+            move._compute_payment_state()
+            self.assertEqual((move.amount_total, move.amount_residual, move.payment_state), stored)
+        with bulk_moves._check_balanced({"records": bulk_moves}):
+            pass
+        # the customer follows its invoices (what shows them in its portal)
+        for move in bulk_moves:
+            self.assertIn(move.partner_id, move.message_partner_ids)
+        # numbered as in the DMS, the journal's sequence fields follow
+        self.assertEqual(bulk_moves.mapped("name"), [f"BLK{i}" for i in range(1, 5)])
+        # the same file again changes nothing
+        again = self._run("invoices", INVOICES, "BLK", BULK)
+        self.assertEqual((again.count_created, again.count_unchanged), (0, 4))
+
+    def test_bad_invoice_row_writes_nothing(self):
+        text = INVOICES + "{p}5,90001,15/02/2026,,-5.00,,,,\n"
+        run = self._run("invoices", text, "BAD", BULK)
+        self.assertEqual(run.state, "failed")
+        self.assertFalse(self.env["account.move"].search([("dms_number", "=like", "BAD%")]))
