@@ -356,7 +356,13 @@ class AccountMove(models.Model):
         move_vals, lines_of = [], []
         for item in items:
             vals = self._dms_invoice_vals(item, journal, receivable_of, currency)
-            lines_of.append([command[2] for command in vals.pop("line_ids")])
+            lines = [command[2] for command in vals.pop("line_ids")]
+            for line in lines:
+                if line["display_type"] == "payment_term":
+                    # what account.move.line._compute_name makes of it after
+                    # create (no payment term: "<ref> - <payment reference>")
+                    line["name"] = f"{vals['ref']} - {vals['payment_reference']}"
+            lines_of.append(lines)
             vals.update(
                 state="posted",
                 posted_before=True,
@@ -365,6 +371,9 @@ class AccountMove(models.Model):
             )
             move_vals.append(vals)
         moves = Bulk._bulk_create(Move, move_vals)
+        # as account.move.create ends: its inverses (journal, partner, name)
+        # wrote on the moves, which is no manual change
+        moves.is_manually_modified = False
         line_vals = [
             {**line, "move_id": move.id}
             for move, lines in zip(moves, lines_of, strict=True)

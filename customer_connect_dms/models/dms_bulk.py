@@ -152,6 +152,12 @@ class DmsBulkWriter(models.AbstractModel):
         ]
         with self.env.protecting(protected):
             records.modified(Model._fields, create=True)
+            # precomputed fields not given: create() computes them before its
+            # INSERT (_add_precomputed_values), here after it
+            for fields_protected, group in protected:
+                for field in Model._fields.values():
+                    if field.store and field.precompute and field not in fields_protected:
+                        self.env.add_to_compute(field, group)
             self._determine_inverses(records, inversed_list)
         # other records' fields the provider knows the new ones leave as they are
         new_ids = set(ids)
@@ -190,6 +196,7 @@ class DmsBulkWriter(models.AbstractModel):
         dropped.update(n for n, f in fields_.items() if f.precompute and f.readonly)
         defaults_of = {}  # frozenset(given names) -> {name: default}
         protected_of = {}  # frozenset(given names) -> computed fields given
+        blanks_of = {}  # frozenset(given names) -> {precomputed field: False}
         rows = []
         inversed_list = []
         for vals in vals_list:
@@ -216,15 +223,29 @@ class DmsBulkWriter(models.AbstractModel):
                     if field.compute and (not field.readonly or field.precompute):
                         protected.update(self.pool.field_computed.get(field, [field]))
                 protected_of[keys] = protected
+                # a precomputed field starts from its empty value (a new
+                # record's), which stays when its compute assigns nothing
+                blanks_of[keys] = {
+                    name: False
+                    for name, field in fields_.items()
+                    if field.precompute
+                    and field.column_type
+                    and field.store
+                    and name not in defaults_of[keys]
+                    and (name not in vals or name in dropped)
+                }
             values = {**defaults_of[keys], **{k: v for k, v in vals.items() if k not in dropped}}
             # as create() splits them: columns, and fields written by their
             # inverse (a default of a non-stored field, say)
-            stored = {k: v for k, v in values.items() if fields_[k].store}
+            stored = {**blanks_of[keys], **{k: v for k, v in values.items() if fields_[k].store}}
             inversed_list.append({k: v for k, v in values.items() if fields_[k].inverse})
             if Model._log_access:
                 stored.update(create_uid=uid, create_date=now, write_uid=uid, write_date=now)
             rows.append(stored)
-        constants_of = {keys: {*defaults, *MAGIC_COLUMNS} for keys, defaults in defaults_of.items()}
+        constants_of = {
+            keys: {*defaults, *blanks_of[keys], *MAGIC_COLUMNS}
+            for keys, defaults in defaults_of.items()
+        }
         return rows, inversed_list, protected_of, constants_of
 
     def _bulk_ids(self, Model, count):

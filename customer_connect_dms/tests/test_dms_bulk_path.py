@@ -239,6 +239,9 @@ class TestDmsBulkInvoices(DmsBulkCase):
         position = {move.id: index for index, move in enumerate(moves)}
         for row in rows:
             row["move_id"] = position.get(row["move_id"], row["move_id"])
+            # "P<partial id>" / the full reconciliation's number: kinds compared
+            if row["matching_number"]:
+                row["matching_number"] = row["matching_number"][0] == "P"
             for name in ("name", "move_name", "ref"):
                 if isinstance(row[name], str):
                     row[name] = row[name].replace(prefix, "#")
