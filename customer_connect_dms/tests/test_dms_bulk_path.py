@@ -247,6 +247,23 @@ class TestDmsBulkInvoices(DmsBulkCase):
                     row[name] = row[name].replace(prefix, "#")
         return rows
 
+    def _entry_rows(self, entries, prefix):
+        """The settlement entries and their lines, every column, but their
+        numbers (the second import numbers on from the first)."""
+        skip = [*MOVE_SKIP, "name", "sequence_number", "made_sequence_gap"]
+        rows = self._comparable("account_move", entries, ["reversed_entry_id"], skip=skip)
+        lines = entries.line_ids.sorted(lambda l: (l.move_id.ref, l.debit))
+        position = {entry.id: index for index, entry in enumerate(entries)}
+        for row in self._comparable("account_move_line", lines, [], skip=[*LINE_SKIP, "move_name"]):
+            row["move_id"] = position[row["move_id"]]
+            row["matching_number"] = bool(row["matching_number"])
+            rows.append(row)
+        for row in rows:
+            for name in ("name", "ref"):
+                if isinstance(row.get(name), str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
     def _settlements(self, moves, prefix):
         """The settlement entries of ``moves`` and how they are reconciled."""
         receivables = moves.line_ids.filtered(lambda l: l.display_type == "payment_term")
@@ -291,6 +308,23 @@ class TestDmsBulkInvoices(DmsBulkCase):
         self.assertEqual(len(orm_partials), 2)
         self.assertEqual(bulk_partials, orm_partials)
         self.assertEqual(len(bulk_entries), len(orm_entries))
+        orm_entries = orm_entries.sorted("ref")
+        bulk_entries = bulk_entries.sorted("ref")
+        orm_rows = self._entry_rows(orm_entries, "ORM")
+        bulk_rows = self._entry_rows(bulk_entries, "BLK")
+        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"settlement entry {orm_row.get('ref')}")
+        # numbered on from the ORM's, in the journal's sequence
+        self.assertEqual(
+            bulk_entries.mapped("sequence_number"),
+            [max(orm_entries.mapped("sequence_number")) + n for n in (1, 2)],
+        )
+        self.assertEqual(
+            set(bulk_entries.mapped("sequence_prefix")), set(orm_entries.mapped("sequence_prefix"))
+        )
         # Odoo's own computations give back what the bulk path stored
         self.env.invalidate_all()
         for move in bulk_moves:
