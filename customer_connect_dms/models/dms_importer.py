@@ -748,10 +748,19 @@ class DmsImporter(models.AbstractModel):
             for name in [*Partner._commercial_fields(), *Partner._address_fields(), "lang"]
             if Partner._fields[name].store
         ]
-        synced = {
-            parent.id: {k: v for k, v in parent._update_fields_values(names).items() if v}
-            for parent in parents
-        }
+        # what parent._update_fields_values(names) gives, read for all the
+        # parents at once (one call per parent took 22 s for 50,000)
+        relational = {n for n in names if Partner._fields[n].type in ("one2many", "many2many")}
+        if relational:
+            synced = {
+                parent.id: {k: v for k, v in parent._update_fields_values(names).items() if v}
+                for parent in parents
+            }
+        else:
+            synced = {
+                row["id"]: {k: v for k, v in row.items() if v and k != "id"}
+                for row in parents.read(names, load=None)
+            }
         for item in items:
             if item.action == "create":
                 item.vals = {**synced[item.vals["parent_id"]], **item.vals}
