@@ -485,8 +485,9 @@ class DmsBulkWriter(models.AbstractModel):
 
     def _determine_inverses(self, records, inversed_list):
         """Run the inverses of the fields given (or defaulted) that have one,
-        as create() does after its INSERT; create() runs a non-stored
-        field's inverse record by record, here once per distinct value."""
+        as create() does after its INSERT: one call for all the records when
+        the fields are stored, else (create() goes record by record) one
+        call per distinct value."""
         fields_ = records._fields
         by_inverse = defaultdict(set)
         for inversed in inversed_list:
@@ -494,11 +495,13 @@ class DmsBulkWriter(models.AbstractModel):
                 by_inverse[fields_[name].inverse].add(fields_[name])
         for inverse_fields in by_inverse.values():
             names = {field.name for field in inverse_fields}
-            groups = defaultdict(list)  # values -> record ids
+            batched = all(field.store or field.company_dependent for field in inverse_fields)
+            groups = defaultdict(list)  # values (or one batch) -> [(id, values)]
             for record, inversed in zip(records, inversed_list, strict=True):
                 vals = {name: inversed[name] for name in names if name in inversed}
                 if vals:
-                    groups[repr(sorted(vals.items()))].append((record.id, vals))
+                    key = None if batched else repr(sorted(vals.items()))
+                    groups[key].append((record.id, vals))
             for members in groups.values():
                 batch = records.browse([record_id for record_id, _vals in members])
                 for record, (_id, vals) in zip(batch, members, strict=True):

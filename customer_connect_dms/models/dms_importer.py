@@ -346,7 +346,7 @@ class DmsImporter(models.AbstractModel):
                             [i for i in items if i.action in ("create", "update")], company
                         )
                 except (UserError, ValidationError, AccessError, ValueError) as error:
-                    _logger.info("DMS import %s refused", run.id, exc_info=True)
+                    _logger.debug("DMS import %s refused", run.id, exc_info=True)
                     state = "failed"
                     message = self.env._(
                         "Nothing was imported: %(error)s", error=getattr(error, "args", [error])[0]
