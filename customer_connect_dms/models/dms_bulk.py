@@ -376,7 +376,8 @@ class DmsBulkWriter(models.AbstractModel):
             )
         }
         displayed_types = Partner._complete_name_displayed_types
-        type_names = dict(fields_["type"]._description_selection(Partner.with_context({}).env))
+        # as _compute_complete_name reads them: with_context({}), no language
+        type_names = dict(fields_["type"]._description_selection(self.env(context={})))
         filled = [
             "commercial_partner_id",
             "commercial_company_name",
