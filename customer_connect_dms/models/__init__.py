@@ -5,3 +5,4 @@ from . import account_move
 from . import dms_api
 from . import res_partner
 from . import connect_daily_status
+from . import dms_bulk

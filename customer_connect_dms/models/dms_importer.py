@@ -7,8 +7,9 @@ from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize, float_compare
+from odoo.tools import float_compare
 
+from .dms_bulk import normalize_email
 from .dms_import_profile import normalize_column
 from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
 from .dms_reader import ERROR_COLUMN, DmsFileError, read_file
@@ -345,6 +346,7 @@ class DmsImporter(models.AbstractModel):
                             [i for i in items if i.action in ("create", "update")], company
                         )
                 except (UserError, ValidationError, AccessError, ValueError) as error:
+                    _logger.debug("DMS import %s refused", run.id, exc_info=True)
                     state = "failed"
                     message = self.env._(
                         "Nothing was imported: %(error)s", error=getattr(error, "args", [error])[0]
@@ -422,6 +424,10 @@ class DmsImporter(models.AbstractModel):
                 }
             )
         Line = self.env["customer_connect_dms.import.run.line"]
+        Bulk = self.env["customer_connect_dms.bulk"]
+        if Bulk._use_bulk_path(len(vals_list)):
+            Bulk._bulk_create(Line, vals_list)
+            return
         for start in range(0, len(vals_list), CREATE_CHUNK * 5):
             Line.create(vals_list[start : start + CREATE_CHUNK * 5])
 
@@ -506,7 +512,7 @@ class DmsImporter(models.AbstractModel):
         if type_ in ("text", "key"):
             return text
         if type_ == "email":
-            email = email_normalize(text)
+            email = normalize_email(text)
             if not email:
                 raise ValueError(_("%(value)s is not an e-mail address.", value=text))
             return email
@@ -610,9 +616,16 @@ class DmsImporter(models.AbstractModel):
                 item.vals = {**vals, **create_extra(item)}
                 item.action = "create"
 
-    def _create_and_write(self, model, items, **create_context):
+    def _create_and_write(self, model, items, bulk=False, **create_context):
         Model = self.env[model].with_context(**IMPORT_CONTEXT, **create_context)
         creates = [i for i in items if i.action == "create"]
+        Bulk = self.env["customer_connect_dms.bulk"]
+        if bulk and Bulk._use_bulk_path(len(creates)):
+            # many new records: COPY + INSERT ... SELECT (models/dms_bulk.py)
+            records = Bulk._bulk_create(Model, [i.vals for i in creates])
+            for item, record in zip(creates, records, strict=True):
+                item.record = record
+            creates = []
         for start in range(0, len(creates), CREATE_CHUNK):
             chunk = creates[start : start + CREATE_CHUNK]
             records = Model.create([i.vals for i in chunk])
@@ -715,7 +728,7 @@ class DmsImporter(models.AbstractModel):
         return countries, states
 
     def _apply_customers(self, items, company):
-        self._create_and_write("res.partner", items)
+        self._create_and_write("res.partner", items, bulk=True)
 
     def _with_parent_sync(self, items):
         """What res.partner.create's per-record sync (``_fields_sync``: one
@@ -735,10 +748,19 @@ class DmsImporter(models.AbstractModel):
             for name in [*Partner._commercial_fields(), *Partner._address_fields(), "lang"]
             if Partner._fields[name].store
         ]
-        synced = {
-            parent.id: {k: v for k, v in parent._update_fields_values(names).items() if v}
-            for parent in parents
-        }
+        # what parent._update_fields_values(names) gives, read for all the
+        # parents at once (one call per parent took 22 s for 50,000)
+        relational = {n for n in names if Partner._fields[n].type in ("one2many", "many2many")}
+        if relational:
+            synced = {
+                parent.id: {k: v for k, v in parent._update_fields_values(names).items() if v}
+                for parent in parents
+            }
+        else:
+            synced = {
+                row["id"]: {k: v for k, v in row.items() if v and k != "id"}
+                for row in parents.read(names, load=None)
+            }
         for item in items:
             if item.action == "create":
                 item.vals = {**synced[item.vals["parent_id"]], **item.vals}
@@ -816,7 +838,11 @@ class DmsImporter(models.AbstractModel):
 
     def _apply_contacts(self, items, company):
         self._with_parent_sync(items)
-        self._create_and_write("res.partner", items, _partners_skip_fields_sync=True)
+        for item in items:
+            if item.action == "create":
+                # what res.partner.create does to a contact's values
+                item.vals["company_name"] = False
+        self._create_and_write("res.partner", items, bulk=True, _partners_skip_fields_sync=True)
 
     # ------------------------------------------------------------------
     # equipment

@@ -1,0 +1,350 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DmsImportCase
+
+# path forced per import: the ORM's create, or COPY + INSERT ... SELECT
+ORM = {"connect_dms_bulk_threshold": None}
+BULK = {"connect_dms_bulk_threshold": 0}
+
+CUSTOMERS = (
+    "number,name,street,street2,city,zip,state,country,email,phone,mobile,vat\n"
+    "{p}01,Hill Top Farm,1 Hill Road,,Ayr,KA7 1AA,,GB,Office@HillTop.example,01292 000000,,\n"
+    "{p}02,Glen Estates,The Lodge,Back Lane,Perth,PH1 1AA,,GB,,,07700 900123,GB123456789\n"
+    "{p}03,Prairie Co-op,5 Main St,,Ames,50010,IA,US,coop@prairie.example,+1 515 555 0100,,\n"
+    '{p}04,"Tab\tand \\ backslash",,,,,,,,,,\n'
+    "{p}05,Caf\u00e9 M\u00fchle,Dorfstr. 1,,G\u00f6ttingen,37073,,DE,info@muehle.example,,,\n"
+)
+CONTACTS = (
+    "customer_number,name,email,phone,mobile,function\n"
+    "{p}01,Anne Hill,anne@hilltop.example,01292 000001,,Accounts\n"
+    "{p}01,Bob Hill,,,07700 900001,\n"
+    "{p}02,Glen Office,office@glen.example,,,\n"
+    "{p}03,Pat Prairie,pat@prairie.example,515 555 0101,,Buyer\n"
+    "{p}05,Jonas M\u00fchle,jonas@muehle.example,,,\n"
+)
+
+
+class DmsBulkCase(DmsImportCase):
+    """Imports forced through one path or the other, and the stored rows
+    they leave, comparable."""
+
+    def _run(self, kind, text, prefix, context, **kw):
+        importer = self.importer.with_context(**context)
+        data = text.replace("{p}", prefix).encode("utf-8")
+        return importer._import_file(kind, self.generic[kind], data, "export.csv", **kw)
+
+    def _table_rows(self, table, ids):
+        """Every column of ``ids`` in ``table``, as stored."""
+        self.env.flush_all()
+        self.env.cr.execute(f'SELECT * FROM "{table}" WHERE id = ANY(%s) ORDER BY id', [list(ids)])
+        names = [d.name for d in self.env.cr.description]
+        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
+
+    def _comparable(self, table, records, same_set=(), skip=()):
+        """Rows of ``records`` with what must differ between two imports
+        (ids, times, the run prefix) replaced by something that does not."""
+        position = {record.id: index for index, record in enumerate(records)}
+        rows = []
+        for row in self._table_rows(table, records.ids):
+            row = dict(row)
+            for name in ("id", "create_date", "write_date", *skip):
+                row.pop(name)
+            for name in same_set:
+                row[name] = ("own", position[row[name]]) if row[name] in position else row[name]
+            rows.append(row)
+        rows.sort(key=lambda r: repr(sorted(r.items(), key=lambda kv: kv[0])))
+        return rows
+
+    def _partners(self, prefix):
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        customers = Partner.search([("ref", "=like", f"{prefix}%")], order="ref")
+        contacts = Partner.search([("parent_id", "in", customers.ids)], order="parent_id, name")
+        return customers, contacts
+
+    def _import_both(self, prefix):
+        runs = []
+        for kind, text in (("customers", CUSTOMERS), ("contacts", CONTACTS)):
+            run = self._run(kind, text, prefix, ORM if prefix == "ORM" else BULK)
+            self.assertEqual(run.state, "done", run.message)
+            runs.append(run)
+        return runs
+
+
+@tagged("post_install", "-at_install")
+class TestDmsBulkPath(DmsBulkCase):
+    """The bulk path writes what the ORM's create writes: the same rows
+    imported through both, every column compared."""
+
+    def test_same_columns_as_the_orm(self):
+        orm_runs = self._import_both("ORM")
+        bulk_runs = self._import_both("BLK")
+        orm_customers, orm_contacts = self._partners("ORM")
+        bulk_customers, bulk_contacts = self._partners("BLK")
+        self.assertEqual((len(orm_customers), len(orm_contacts)), (5, 5))
+        self.assertEqual((len(bulk_customers), len(bulk_contacts)), (5, 5))
+        # every column of res_partner, the computed ones (complete_name,
+        # commercial_partner_id, email_normalized, phone_sanitized, peppol,
+        # the portal state) and the company-dependent jsonb ones included
+        orm_all, bulk_all = orm_customers + orm_contacts, bulk_customers + bulk_contacts
+        links = ("commercial_partner_id", "parent_id")
+        # write_uid: the contacts' import recomputes their customer's portal
+        # state; the ORM path leaves it to the next flush (of any user), the
+        # bulk path flushes it in the import (its user)
+        orm_rows = self._comparable("res_partner", orm_all, links, skip=["write_uid"])
+        bulk_rows = self._comparable("res_partner", bulk_all, links, skip=["write_uid"])
+        for row in orm_rows + bulk_rows:
+            row["ref"] = (row["ref"] or "")[3:]
+        self.assertEqual(len(orm_rows), len(bulk_rows))
+        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
+            differences = {
+                name: (bulk_row[name], orm_row.get(name))
+                for name in bulk_row
+                if bulk_row[name] != orm_row.get(name)
+            }
+            self.assertEqual(set(bulk_row), set(orm_row))
+            self.assertFalse(differences, f"bulk path vs ORM, row {orm_row['name']}")
+        # what the ORM reads back, through the fields (cache invalidated)
+        self.env.invalidate_all()
+        hill = bulk_customers[0]
+        self.assertEqual(hill.email_normalized, "office@hilltop.example")
+        self.assertEqual(hill.commercial_partner_id, hill)
+        anne = bulk_contacts.filtered(lambda c: c.name == "Anne Hill")
+        self.assertEqual(anne.complete_name, "Hill Top Farm, Anne Hill")
+        self.assertEqual(anne.commercial_partner_id, hill)
+        self.assertEqual((anne.street, anne.city), ("1 Hill Road", "Ayr"))
+        self.assertEqual(hill.child_ids, bulk_contacts.filtered(lambda c: c.parent_id == hill))
+        self.assertEqual(
+            hill.property_account_receivable_id, orm_customers[0].property_account_receivable_id
+        )
+
+        # the same followers and messages (none: imports log no chatter)
+        def chatter(partners):
+            domain = [("res_id", "in", partners.ids)]
+            followers = self.env["mail.followers"].search(
+                [("res_model", "=", "res.partner"), *domain]
+            )
+            messages = self.env["mail.message"].search([("model", "=", "res.partner"), *domain])
+            position = {p.id: i for i, p in enumerate(partners)}
+            return sorted(
+                [("follower", position[f.res_id], f.partner_id.id) for f in followers]
+                + [
+                    (
+                        "message",
+                        position[m.res_id],
+                        m.message_type,
+                        str(m.body)[:80],
+                        m.subtype_id.name,
+                        m.tracking_value_ids.field_id.mapped("name"),
+                    )
+                    for m in messages
+                ]
+            )
+
+        self.assertEqual(chatter(bulk_all), chatter(orm_all))
+        # the run logs: the same lines, pointing at the new records
+        for orm_run, bulk_run in zip(orm_runs, bulk_runs, strict=True):
+            self.assertEqual(
+                [(l.row, l.action, l.res_model) for l in bulk_run.line_ids],
+                [(l.row, l.action, l.res_model) for l in orm_run.line_ids],
+            )
+            self.assertLessEqual(set(bulk_run.line_ids.mapped("res_id")), set(bulk_all.ids))
+        # re-importing either file through the other path changes nothing
+        again = self._run("customers", CUSTOMERS, "BLK", ORM)
+        self.assertEqual((again.count_created, again.count_unchanged), (0, 5))
+        again = self._run("contacts", CONTACTS, "ORM", BULK)
+        self.assertEqual((again.count_created, again.count_unchanged), (0, 5))
+
+    def test_query_count_does_not_grow_with_rows(self):
+        def import_customers(prefix, count):
+            rows = "".join(f"{prefix}{i:04d},Farm {i},Ayr\n" for i in range(count))
+            run = self._run("customers", "number,name,city\n" + rows, prefix, BULK)
+            self.assertEqual(run.count_created, count, run.message)
+
+        # warm the caches (defaults, registry) once
+        import_customers("W", 3)
+        self.env.flush_all()
+        start = self.env.cr.sql_log_count
+        import_customers("S", 10)
+        self.env.flush_all()
+        small = self.env.cr.sql_log_count - start
+        start = self.env.cr.sql_log_count
+        import_customers("L", 60)
+        self.env.flush_all()
+        large = self.env.cr.sql_log_count - start
+        self.assertEqual(large, small)
+
+    def test_bad_row_writes_nothing(self):
+        text = CUSTOMERS + "{p}06,,Nowhere,,,,,,,,,\n"
+        run = self._run("customers", text, "BAD", BULK)
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(
+            [(line.row, line.column) for line in run.line_ids if line.action == "refused"],
+            [(7, "name")],
+        )
+        self.assertFalse(self._partners("BAD")[0])
+
+    def test_failure_inside_the_bulk_write_writes_nothing(self):
+        # the rows pass the checks; the last one's value (a NUL character)
+        # cannot be written: refused as the ORM's create refuses it, whole
+        records = [{"number": f"NUL{i}", "name": f"Farm {i}"} for i in range(5)]
+        records[-1]["name"] = "Farm\x00"
+        run = self.importer.with_context(**BULK)._import_records("customers", records)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Nothing was imported", run.message)
+        self.assertFalse(self._partners("NUL")[0])
+
+
+INVOICES = (
+    "number,customer_number,date,due_date,amount_total,amount_residual,"
+    "discount_date,settlement_amount,description\n"
+    "{p}1,90001,15/02/2026,17/03/2026,1200.00,1200.00,10/03/2026,1176.00,Service\n"
+    "{p}2,90001,16/02/2026,,300.00,100.00,,,Parts\n"
+    "{p}3,90002,01/01/2026,31/01/2026,99.99,99.99,,,\n"
+    "{p}4,90002,28/02/2026,30/03/2026,45.10,0.10,,,Hire \\ tab\n"
+)
+# what must differ between two imports of the same invoices under other numbers
+MOVE_SKIP = ["write_uid", "access_token"]
+LINE_SKIP = ["write_uid"]
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-01")
+class TestDmsBulkInvoices(DmsBulkCase):
+    """Invoices: the same rows through create + _post and through the bulk
+    path give the same moves, journal items, settlements, reconciliation,
+    followers and customer rank."""
+
+    def _invoices(self, prefix, context):
+        run = self._run("invoices", INVOICES, prefix, context)
+        self.assertEqual(run.state, "done", run.message)
+        moves = self.env["account.move"].search(
+            [("dms_number", "=like", f"{prefix}%")], order="dms_number"
+        )
+        self.assertEqual(len(moves), 4)
+        return run, moves
+
+    def _move_rows(self, moves, prefix):
+        rows = self._comparable("account_move", moves, ["reversed_entry_id"], skip=MOVE_SKIP)
+        for row in rows:
+            for name in ("name", "dms_number", "ref", "payment_reference", "sequence_prefix"):
+                if isinstance(row[name], str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
+    def _line_rows(self, moves, prefix):
+        lines = moves.line_ids.sorted(lambda l: (l.move_id.dms_number or "", l.display_type))
+        rows = self._comparable("account_move_line", lines, ["move_id"], skip=LINE_SKIP)
+        position = {move.id: index for index, move in enumerate(moves)}
+        for row in rows:
+            row["move_id"] = position.get(row["move_id"], row["move_id"])
+            # "P<partial id>" / the full reconciliation's number: kinds compared
+            if row["matching_number"]:
+                row["matching_number"] = row["matching_number"][0] == "P"
+            for name in ("name", "move_name", "ref"):
+                if isinstance(row[name], str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
+    def _entry_rows(self, entries, prefix):
+        """The settlement entries and their lines, every column, but their
+        numbers (the second import numbers on from the first)."""
+        skip = [*MOVE_SKIP, "name", "sequence_number", "made_sequence_gap"]
+        rows = self._comparable("account_move", entries, ["reversed_entry_id"], skip=skip)
+        lines = entries.line_ids.sorted(lambda l: (l.move_id.ref, l.debit))
+        position = {entry.id: index for index, entry in enumerate(entries)}
+        for row in self._comparable("account_move_line", lines, [], skip=[*LINE_SKIP, "move_name"]):
+            row["move_id"] = position[row["move_id"]]
+            row["matching_number"] = bool(row["matching_number"])
+            rows.append(row)
+        for row in rows:
+            for name in ("name", "ref"):
+                if isinstance(row.get(name), str):
+                    row[name] = row[name].replace(prefix, "#")
+        return rows
+
+    def _settlements(self, moves, prefix):
+        """The settlement entries of ``moves`` and how they are reconciled."""
+        receivables = moves.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        partials = receivables.matched_credit_ids
+        entries = partials.credit_move_id.move_id
+        return entries, [
+            (
+                p.debit_move_id.move_id.dms_number.replace(prefix, "#"),
+                p.amount,
+                p.debit_amount_currency,
+                p.credit_amount_currency,
+                bool(p.full_reconcile_id),
+            )
+            for p in partials.sorted(lambda p: p.debit_move_id.move_id.dms_number)
+        ]
+
+    def test_same_invoices_as_create_and_post(self):
+        rank_before = self.farm.customer_rank
+        _orm_run, orm_moves = self._invoices("ORM", ORM)
+        rank_after_orm = self.farm.customer_rank
+        _bulk_run, bulk_moves = self._invoices("BLK", BULK)
+        self.assertEqual(self.farm.customer_rank - rank_after_orm, rank_after_orm - rank_before)
+        orm_rows, bulk_rows = self._move_rows(orm_moves, "ORM"), self._move_rows(bulk_moves, "BLK")
+        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"move {orm_row['name']}")
+        orm_lines, bulk_lines = (
+            self._line_rows(orm_moves, "ORM"),
+            self._line_rows(bulk_moves, "BLK"),
+        )
+        self.assertEqual(len(orm_lines), len(bulk_lines))
+        for orm_row, bulk_row in zip(orm_lines, bulk_lines, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"line {orm_row['name']}")
+        # settled in the DMS: the same entries, reconciled the same way
+        orm_entries, orm_partials = self._settlements(orm_moves, "ORM")
+        bulk_entries, bulk_partials = self._settlements(bulk_moves, "BLK")
+        self.assertEqual(len(orm_partials), 2)
+        self.assertEqual(bulk_partials, orm_partials)
+        self.assertEqual(len(bulk_entries), len(orm_entries))
+        orm_entries = orm_entries.sorted("ref")
+        bulk_entries = bulk_entries.sorted("ref")
+        orm_rows = self._entry_rows(orm_entries, "ORM")
+        bulk_rows = self._entry_rows(bulk_entries, "BLK")
+        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
+            differences = {
+                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
+            }
+            self.assertFalse(differences, f"settlement entry {orm_row.get('ref')}")
+        # numbered on from the ORM's, in the journal's sequence
+        self.assertEqual(
+            bulk_entries.mapped("sequence_number"),
+            [max(orm_entries.mapped("sequence_number")) + n for n in (1, 2)],
+        )
+        self.assertEqual(
+            set(bulk_entries.mapped("sequence_prefix")), set(orm_entries.mapped("sequence_prefix"))
+        )
+        # Odoo's own computations give back what the bulk path stored
+        self.env.invalidate_all()
+        for move in bulk_moves:
+            stored = (move.amount_total, move.amount_residual, move.payment_state)
+            move._compute_amount()
+            move._compute_payment_state()
+            self.assertEqual((move.amount_total, move.amount_residual, move.payment_state), stored)
+        with bulk_moves._check_balanced({"records": bulk_moves}):
+            pass
+        # the customer follows its invoices (what shows them in its portal)
+        for move in bulk_moves:
+            self.assertIn(move.partner_id, move.message_partner_ids)
+        # numbered as in the DMS, the journal's sequence fields follow
+        self.assertEqual(bulk_moves.mapped("name"), [f"BLK{i}" for i in range(1, 5)])
+        # the same file again changes nothing
+        again = self._run("invoices", INVOICES, "BLK", BULK)
+        self.assertEqual((again.count_created, again.count_unchanged), (0, 4))
+
+    def test_bad_invoice_row_writes_nothing(self):
+        text = INVOICES + "{p}5,90001,15/02/2026,,-5.00,,,,\n"
+        run = self._run("invoices", text, "BAD", BULK)
+        self.assertEqual(run.state, "failed")
+        self.assertFalse(self.env["account.move"].search([("dms_number", "=like", "BAD%")]))
