@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -51,6 +53,12 @@ class DmsBulkCase(DmsImportCase):
             row = dict(row)
             for name in ("id", "create_date", "write_date", *skip):
                 row.pop(name)
+            # defaults of "now" (calendar's last notification ack on every
+            # partner, say) differ by the second between the two imports
+            now = datetime.now()
+            for name, value in row.items():
+                if isinstance(value, datetime) and abs(now - value) < timedelta(minutes=10):
+                    row[name] = "about now"
             for name in same_set:
                 row[name] = ("own", position[row[name]]) if row[name] in position else row[name]
             rows.append(row)
