@@ -19,6 +19,7 @@ from ..models.connect_dispute import (
     DISPUTE_PAGE,
     MESSAGE_MAX,
     MESSAGE_MIN,
+    OPEN_STATES,
 )
 
 DISPUTE_FILTERS = ("open", "closed", "all")
@@ -37,8 +38,9 @@ class ConnectPortalDisputes(PortalAccount):
         if "connect_dispute_count" in counters:
             user = request.env.user
             values["connect_dispute_count"] = (
+                # the company picked in the switcher, as the list counts
                 request.env["customer_connect.dispute"].search_count(
-                    [("state", "in", ("open", "under_review"))]
+                    [("state", "in", OPEN_STATES), ("company_id", "=", request.env.company.id)]
                 )
                 if user._is_portal() and user._connect_grants("disputes")
                 else 0
@@ -70,7 +72,7 @@ class ConnectPortalDisputes(PortalAccount):
                 "invoice": invoice,
                 "reasons": Dispute._connect_reasons(invoice.company_id),
                 "open_dispute": Dispute.search(
-                    [("move_id", "=", invoice.id), ("state", "in", ("open", "under_review"))],
+                    [("move_id", "=", invoice.id), ("state", "in", OPEN_STATES)],
                     limit=1,
                 ),
                 "error": error,
@@ -160,7 +162,7 @@ class ConnectPortalDisputes(PortalAccount):
                 "raised": bool(raised),
                 # the chatter reads and posts as the signed-in contact (no
                 # token: see customer_connect.dispute._get_thread_with_access)
-                "disable_composer": dispute.state not in ("open", "under_review"),
+                "disable_composer": dispute.state not in OPEN_STATES,
             }
         )
         return request.render("customer_connect.portal_my_dispute", values)

@@ -84,12 +84,31 @@ class CustomerConnectDailyStatus(models.AbstractModel):
     # Sections and recipients
     # ------------------------------------------------------------------
     @api.model
-    def _sections(self, company, date_from, date_to):
-        """The sections with something to say, in their order."""
+    def _readable_sources(self, user):
+        """The sources whose records ``user`` may read: a section tells
+        only what its reader could open in Odoo (web leads, for one, need
+        Sales rights, which a Customer Connect user need not have)."""
+        return tuple(
+            model_name
+            for model_name in self._connect_daily_status_sources()
+            if model_name in self.env
+            and hasattr(self.env[model_name], "_connect_daily_status_section")
+            # a service (the invitations) has no records of its own: what
+            # it tells is the Customer Connect role's, which every reader has
+            and (
+                self.env[model_name]._abstract
+                or self.env[model_name].with_user(user).has_access("read")
+            )
+        )
+
+    @api.model
+    def _sections(self, company, date_from, date_to, sources=None):
+        """The sections with something to say, in their order, of
+        ``sources`` (default: all of them)."""
         sections = []
         for model_name in self._connect_daily_status_sources():
-            if model_name not in self.env:
-                continue  # its addon is not installed
+            if model_name not in self.env or (sources is not None and model_name not in sources):
+                continue  # its addon is not installed, or not for this reader
             Model = self.env[model_name]
             if not hasattr(Model, "_connect_daily_status_section"):
                 continue
@@ -146,9 +165,11 @@ class CustomerConnectDailyStatus(models.AbstractModel):
         date_from, date_to = self._day_bounds(company, day)
         template = self.env.ref(DAILY_STATUS_TEMPLATE)
         Sender = self.env["customer_connect.mail.sender"].with_company(company)
-        for lang, users in recipients.grouped(lambda u: u.partner_id.lang or "en_US").items():
+        for (lang, sources), users in recipients.grouped(
+            lambda u: (u.partner_id.lang or "en_US", self._readable_sources(u))
+        ).items():
             Status = self.with_context(lang=lang)
-            sections = Status._sections(company, date_from, date_to)
+            sections = Status._sections(company, date_from, date_to, sources)
             if not sections:
                 continue
             logs |= Sender._send(

@@ -197,7 +197,10 @@ class CustomerConnectDispute(models.Model):
             if attachment_ids:
                 files_sudo = self.env["ir.attachment"].sudo().browse(attachment_ids).exists()
                 self._connect_check_files([(f.name, f.raw) for f in files_sudo])
-            if len(str(kwargs.get("body") or "")) > MESSAGE_MAX * 2:
+            # the words, not their HTML (a message of line breaks and "&"
+            # grows several times over as HTML); the margin is the raise's
+            # own "Dispute raised: <reason>" line
+            if len(tools.html2plaintext(str(kwargs.get("body") or ""))) > MESSAGE_MAX + 200:
                 raise UserError(
                     self.env._("Keep the message under %(count)s characters.", count=MESSAGE_MAX)
                 )
@@ -209,11 +212,13 @@ class CustomerConnectDispute(models.Model):
     @api.model
     def _connect_reasons(self, company):
         """The reasons a contact may pick in ``company``."""
+        # sudo: the reasons are the dealer's configuration of ``company``
+        # (the invoice's, checked by the caller), which need not be one the
+        # portal login's allowed companies would let it read
         return (
             self.env["customer_connect.dispute.reason"]
             .sudo()
             .search([("company_id", "in", (company.id, False))])
-            .with_env(self.env)
         )
 
     @api.model
@@ -467,7 +472,9 @@ class CustomerConnectDispute(models.Model):
             dispute.write({"state": "under_review", "user_id": dispute.user_id.id or self.env.uid})
         return True
 
-    def _connect_close(self, state):
+    def _connect_check_closable(self):
+        """Staff close open disputes only, and only with the resolution
+        note the customer will read."""
         self._connect_check_staff()
         for dispute in self:
             if dispute.state not in OPEN_STATES:
@@ -479,21 +486,35 @@ class CustomerConnectDispute(models.Model):
                         name=dispute.name,
                     )
                 )
+
+    def _connect_close(self, state):
+        self._connect_check_closable()
         # state is read-only in the form: only these buttons move it
         self.write({"state": state, "date_closed": fields.Datetime.now()})
+        comment = self.env.ref("mail.mt_comment")
         for dispute in self:
-            dispute.message_post(
-                body=tools.plaintext2html(
-                    (
-                        self.env._("Dispute resolved")
-                        if state == "resolved"
-                        else self.env._("Dispute rejected")
-                    )
-                    + "\n\n"
-                    + dispute.resolution_note
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+            # in the conversation (the portal shows it), without notifying
+            # the followers: the contact gets the dispute e-mail below, once
+            # (as _message_log records a note, here a public comment; sudo:
+            # as Odoo's _message_log_batch, the staff member was checked)
+            self.env["mail.message"].sudo().create(
+                {
+                    "model": self._name,
+                    "res_id": dispute.id,
+                    "body": tools.plaintext2html(
+                        (
+                            self.env._("Dispute resolved")
+                            if state == "resolved"
+                            else self.env._("Dispute rejected")
+                        )
+                        + "\n\n"
+                        + dispute.resolution_note
+                    ),
+                    "author_id": self.env.user.partner_id.id,
+                    "message_type": "comment",
+                    "subtype_id": comment.id,
+                    "is_internal": False,
+                }
             )
             dispute._connect_record_event(f"dispute_{state}")
             dispute._connect_notify_customer(state)
@@ -514,17 +535,7 @@ class CustomerConnectDispute(models.Model):
         invoice, posted and reconciled with it (the invoice is settled, so
         it does not come back into overdue figures and reminders once the
         dispute is closed), linked to the dispute."""
-        self._connect_check_staff()
-        for dispute in self:
-            if dispute.state not in OPEN_STATES:
-                raise UserError(self.env._("%(name)s is closed already.", name=dispute.name))
-            if not (dispute.resolution_note or "").strip():
-                raise UserError(
-                    self.env._(
-                        "Write the resolution note of %(name)s first: the customer reads it.",
-                        name=dispute.name,
-                    )
-                )
+        self._connect_check_closable()
         Move = self.env["account.move"]
         if not Move.has_access("create"):
             # a credit note is an accounting document: the user's own rights

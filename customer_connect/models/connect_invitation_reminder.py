@@ -133,12 +133,14 @@ class CustomerConnectInvitation(models.AbstractModel):
         for contact, (code, message) in results.items():
             if code == "refused":
                 _logger.info("Invitation reminder to %s refused: %s", contact.display_name, message)
-        # the system counts the reminders on the contacts (protected fields)
+        # the system counts the reminders on the contacts (protected fields);
+        # a reminder sent is the invitation _invite just stamped (a moment
+        # after ``now``): the daily status tells them apart by these times
         for contact_sudo in contacts.sudo():
             contact_sudo.write(
                 {
                     "connect_reminder_count": contact_sudo.connect_reminder_count + 1,
-                    "connect_last_reminder": now,
+                    "connect_last_reminder": max(now, contact_sudo.connect_last_invited or now),
                 }
             )
 

@@ -223,7 +223,8 @@ class CustomerConnectPortalProjectStatus(models.AbstractModel):
                 if line.is_downpayment:
                     continue
                 if line.display_type == "line_section":
-                    room = (line.name or "").strip().splitlines()[0] if line.name else general
+                    # its first line; a section of blanks is "General" too
+                    room = next(iter((line.name or "").strip().splitlines()), "") or general
                     continue
                 if line.display_type:
                     continue

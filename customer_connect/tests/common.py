@@ -111,6 +111,28 @@ class ConnectCase(AccountTestInvoicingCommon):
         assert match, "no signup link in the queued e-mail"
         return unquote(match.group(1))
 
+    def _strangers(self):
+        """Users who must be refused the dealer's staff actions: a customer's
+        portal login, a plain employee, and Customer Connect staff of
+        another dealer company."""
+        portal = self._activate(self.golf_keeper)
+        employee = new_test_user(
+            self.env,
+            "cc_plain_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        south = self.setup_other_company(name="Stranger Dealer")["company"]
+        south_staff = new_test_user(
+            self.env,
+            "cc_stranger_staff",
+            groups="customer_connect.group_connect_user,sales_team.group_sale_salesman",
+            company_id=south.id,
+            company_ids=[Command.set(south.ids)],
+        )
+        return portal | employee | south_staff
+
     @classmethod
     def _share_login_with_second_company(cls, name="Southfield Machinery"):
         """A second dealer company whose customer "Greenacres Farm (South)"

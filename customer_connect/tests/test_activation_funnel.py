@@ -189,6 +189,21 @@ class TestInvitationReminders(FunnelCase):
         with freeze_time(when):
             self.Invitation._cron_send_reminders()
 
+    def test_daily_status_says_reminded(self):
+        """A reminder is told as such in the day's pending invitations, even
+        though the clock moves while the reminder e-mail is rendered."""
+        self._invite_at(self.farm_billing, "2026-03-02 09:00:00")
+        # every reading of the clock a second later: the reminder e-mail
+        # is stamped after the job started
+        with freeze_time("2026-03-05 06:00:00", auto_tick_seconds=1):
+            self.Invitation._cron_send_reminders()
+        self.assertEqual(len(self._reminders(self.farm_billing)), 1)
+        Status = self.env["customer_connect.daily.status"]
+        start, end = Status._day_bounds(self.company, date(2026, 3, 5))
+        section = self.Invitation._connect_daily_status_section(self.company, start, end)
+        line = next(line for line in section["lines"] if "Accounts Payable" in line)
+        self.assertIn("reminded", line)
+
     def test_reminders_on_schedule_up_to_the_max(self):
         self._invite_at(self.farm_billing, "2026-03-02 09:00:00")
         first_token = self._signup_token(self.farm_billing)

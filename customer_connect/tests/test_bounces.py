@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ConnectCase
@@ -189,3 +189,12 @@ class TestBounces(ConnectCase):
 
         with self.assertRaises(AccessError):
             self.farm_billing.with_user(self.staff).write({"connect_email_failing": True})
+
+    def test_strangers_cannot_invite_the_suggested_contact(self):
+        strangers = self._strangers()
+        Log = self.env["customer_connect.mail.log"]
+        invitations = Log.search_count([("kind", "=", "invitation")])
+        for user in strangers:
+            with self.assertRaises(AccessError, msg=user.login):
+                self.farm.with_user(user).action_connect_invite_suggested()
+        self.assertEqual(Log.search_count([("kind", "=", "invitation")]), invitations)

@@ -196,8 +196,15 @@ class TestDailyStatus(ConnectCase):
 
     def test_web_leads_of_the_day(self):
         """A Request Info post of the day is in that day's e-mail, in the
-        first section, what the visitor typed escaped. (A lead's create
-        date is the database transaction's: the day is today.)"""
+        first section, what the visitor typed escaped; only for a reader with
+        Sales rights (the visitor's details are the leads'), the rest of the
+        e-mail for the others. (A lead's create date is the database
+        transaction's: the day is today.)"""
+        self.staff_admin.groups_id |= self.env.ref("sales_team.group_sale_salesman")
+        self.company.connect_daily_status_user_ids = [
+            Command.set((self.staff | self.staff_admin).ids)
+        ]
+        self._activate(self.golf_keeper)  # something for every reader
         result = self.env["customer_connect.web.lead"]._submit(
             {
                 "contact_name": "Morag <b>Bold</b>",
@@ -212,10 +219,15 @@ class TestDailyStatus(ConnectCase):
         lead = result["lead"]
         day = self.Status._company_yesterday(self.company, now=lead.create_date) + timedelta(days=1)
         self.Status._send_company(self.company, day)
-        body = self._body(self._status_logs())
-        self.assertIn("web lead", body.lower())
-        self.assertIn("Morag &lt;b&gt;Bold&lt;/b&gt;", body)
-        self.assertNotIn("<b>Bold</b>", body)
-        start, end = self.Status._day_bounds(self.company, day)
-        sections = self.Status._sections(self.company, start, end)
-        self.assertEqual(sections[0]["sequence"], 10, "web leads come first")
+        logs = self._status_logs()
+        sales_body = self._body(
+            logs.filtered(lambda l: l.partner_id == self.staff_admin.partner_id)
+        )
+        self.assertIn("web lead", sales_body.lower())
+        self.assertIn("Morag &lt;b&gt;Bold&lt;/b&gt;", sales_body)
+        self.assertNotIn("<b>Bold</b>", sales_body)
+        self.assertLess(sales_body.lower().index("web lead"), sales_body.index("Activations"))
+        other_body = self._body(logs.filtered(lambda l: l.partner_id == self.staff.partner_id))
+        self.assertIn("Activations", other_body)
+        self.assertNotIn("Morag", other_body)
+        self.assertNotIn("web lead", other_body.lower())

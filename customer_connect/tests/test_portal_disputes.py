@@ -413,8 +413,17 @@ class TestPortalDisputes(DisputeCase):
     def test_reject(self):
         dispute = self._raise().with_user(self.staff)
         dispute.resolution_note = "The price list of March applies."
+        mails_before = self.env["mail.mail"].sudo().search([])
         dispute.action_reject()
         self.assertEqual(dispute.state, "rejected")
+        # the contact (a follower) is e-mailed once: the dispute e-mail, not
+        # also a chatter notification; the note is in the conversation
+        new_mails = self.env["mail.mail"].sudo().search([]) - mails_before
+        self.assertEqual(len(new_mails), 1, new_mails.mapped("subject"))
+        self.assertIn(
+            "The price list of March applies.",
+            dispute.sudo().message_ids.filtered(lambda m: m.message_type == "comment")[:1].body,
+        )
         self.assertFalse(dispute.credit_note_id)
         self.assertFalse(self.overdue.connect_in_dispute)
         self.assertIn(

@@ -497,6 +497,11 @@ class TestWebLeads(ConnectCase, HttpCase):
         lead = self._file(email_from="other@else.example")
         with self.assertRaises(AccessError):
             lead.with_user(salesman).action_connect_convert_invite()
+        # nor can a portal login, a plain employee or another dealer's staff
+        for user in self._strangers():
+            with self.assertRaises(AccessError, msg=user.login):
+                lead.with_user(user).action_connect_convert_invite()
+        self.assertFalse(lead.connect_customer_id)
         arch = (
             self.env["crm.lead"]
             .with_user(salesman)

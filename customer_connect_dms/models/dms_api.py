@@ -182,6 +182,8 @@ class DmsApi(models.AbstractModel):
             if name.endswith(EXPORT_PENDING):
                 os.replace(os.path.join(out, name), os.path.join(out, name[: -len(EXPORT_PENDING)]))
         Param = self.env["ir.config_parameter"].sudo()
+        # sudo: the drop folder is the dealer's own scheduled job, for every
+        # company of the database (the rows are read as the system too)
         for company in self.env["res.company"].sudo().search([]):
             key = EXPORT_WATERMARK_PARAM % company.id
             after_id = int(Param.get_param(key) or 0)

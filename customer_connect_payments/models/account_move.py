@@ -30,6 +30,9 @@ class AccountMove(models.Model):
             return groups
         for name, _matches, data in groups:
             if name == "portal_customer":
+                # sudo: whoever sends the invoice (an accountant) need not
+                # read Customer Connect's access levels; the link is for the
+                # invoice's own customer and goes only into its e-mail
                 url = self.partner_id.sudo()._connect_email_pay_url(self.company_id, self)
                 if url:
                     data["connect_pay_button"] = {"url": url, "title": self.env._("Pay now")}

@@ -3,6 +3,7 @@ contact allowed to pay receives, working without signing in, and nowhere
 else (not in the chatter, not for a level without payments)."""
 
 import re
+from urllib.parse import urlsplit
 
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -20,6 +21,8 @@ class TestPaymentLinksInEmails(PayCase):
         cls.invoice = cls._invoice(320.0)
 
     def _outgoing(self, partner):
+        """The last mail queued for ``partner``: a notification (invoice)
+        names its recipients, a mail of our sender (statement) its address."""
         return self.env["mail.mail"].sudo().search(
             [("recipient_ids", "in", partner.ids)], order="id desc", limit=1
         ) or self.env["mail.mail"].sudo().search(
@@ -31,7 +34,9 @@ class TestPaymentLinksInEmails(PayCase):
         return match and match.group(1).replace("&amp;", "&")
 
     def _path(self, url):
-        return url.split("/pay/express/", 1)[1].join(("/pay/express/", ""))
+        """The link's path and query, to open on the test server."""
+        parts = urlsplit(url)
+        return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
     def _chatter_bodies(self, *records):
         messages = (
