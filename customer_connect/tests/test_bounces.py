@@ -185,8 +185,6 @@ class TestBounces(ConnectCase):
         self.assertFalse(self.farm_billing.connect_email_failing)
 
     def test_failing_state_is_the_systems(self):
-        from odoo.exceptions import AccessError
-
         with self.assertRaises(AccessError):
             self.farm_billing.with_user(self.staff).write({"connect_email_failing": True})
 
