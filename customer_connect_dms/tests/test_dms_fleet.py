@@ -1,7 +1,7 @@
 from contextlib import contextmanager
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DmsImportCase
 from .test_dms_bulk_path import BULK, ORM, DmsBulkCase
@@ -173,6 +173,34 @@ class TestDmsFleet(FleetCase):
         )
         depot.with_user(self.clerk).connect_dms_fleet_owner_id = self.golf
         self.assertEqual((depot.parent_id, depot.type, depot.city), (self.golf, "other", "Largs"))
+
+    def test_partner_form(self):
+        with Form(self.farm) as form:
+            self.assertEqual(len(form.connect_dms_location_ids), 2)
+            self.assertEqual(form.connect_dms_fleet_role, "owner")
+        # a company made a location in the form keeps its own address
+        Partner = self.env["res.partner"].with_user(self.manager)
+        with Form(Partner.with_context(default_is_company=True)) as form:
+            form.name = "Greenacres Hill Field"
+            form.city = "Maybole"
+            form.connect_dms_fleet_owner_id = self.farm
+        field = form.save()
+        self.assertEqual((field.parent_id, field.type, field.city), (self.farm, "other", "Maybole"))
+        self.assertEqual(field.connect_dms_number, "90001")
+
+    def test_connector_api(self):
+        records = [
+            {"parent_number": "A1", "name": "Api Yard", "city": "Ayr"},
+            {"number": "A1", "name": "Api Owner"},
+            {"number": "A2", "name": "Api Field", "parent_number": "A1"},
+        ]
+        Api = self.env["customer_connect_dms.api"]
+        answer = Api.upsert_customers(records)
+        self.assertEqual(answer["state"], "done", answer)
+        owner = self._partner("A1")
+        self.assertEqual(owner.connect_dms_location_ids.mapped("name"), ["Api Field", "Api Yard"])
+        again = Api.upsert_customers(records)
+        self.assertEqual((again["created"], again["unchanged"]), (0, 3), again)
 
     def test_portal_through_odoos_rules(self):
         """A contact of the fleet owner sees its locations' invoices; a
