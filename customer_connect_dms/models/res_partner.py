@@ -282,7 +282,12 @@ class ResPartner(models.Model):
         )
 
     def write(self, vals):
-        filed = self._connect_dms_filed(vals) if vals.get("parent_id") else self.browse()
+        # numbered companies filed under a partner become its locations
+        filed = (
+            self._connect_dms_filed(vals).filtered(lambda p: vals.get("is_company", p.is_company))
+            if vals.get("parent_id")
+            else self.browse()
+        )
         if filed and filed != self:
             # the numbered ones become locations (below): written apart
             return (self - filed).write(vals) and filed.write(vals)
@@ -303,11 +308,13 @@ class ResPartner(models.Model):
                 )
             )
         if filed:
-            # filed under a partner, a numbered customer becomes a fleet
+            # filed under a partner, a numbered company becomes a fleet
             # location of it: a company under it that keeps its number (no
             # new customer can take it) and its own address (Odoo copies the
-            # parent's address onto "contact" children)
-            vals = {"is_company": True, "type": "other", **vals}
+            # parent's address onto "contact" children). A numbered person
+            # filed under a partner becomes its contact, as in Odoo, and no
+            # longer holds the number: a service manager's decision.
+            vals = {"type": "other", **vals}
         if vals.get("is_company") is False and not manager:
             # a numbered location made a person would free its number
             demoted = self.filtered(lambda p: p._connect_dms_holds_number() and p.parent_id)

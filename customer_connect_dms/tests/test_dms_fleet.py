@@ -146,10 +146,21 @@ class TestDmsFleet(FleetCase):
         self.assertEqual(self.shed.connect_dms_number, "90002")
 
     def test_a_service_manager_makes_a_location(self):
-        # Mr Barlow (90003, a person in Odoo) files under the farm: a
-        # location keeping its number and its own address
+        # the golf club (90002) filed under the farm: a location keeping its
+        # number and its own address
+        self.golf.write({"street": "Clubhouse", "city": "Girvan"})
+        self.farm.write({"street": "Farm Road", "city": "Ayr"})
+        self.golf.with_user(self.manager).write({"parent_id": self.farm.id})
+        self.assertEqual(
+            (self.golf.is_company, self.golf.type, self.golf.ref, self.golf.city),
+            (True, "other", "90002", "Girvan"),
+        )
+        self.assertEqual(self.golf.connect_dms_fleet_role, "location")
+        self.assertEqual(self._partner("90002"), self.golf)
+        self.golf.with_user(self.manager).connect_dms_fleet_owner_id = False
+        # Mr Barlow (90003, a person in Odoo) made a location in the form
         self.barlow.write({"street": "Barlow Cottage", "city": "Irvine"})
-        self.barlow.with_user(self.manager).write({"parent_id": self.farm.id})
+        self.barlow.with_user(self.manager).connect_dms_fleet_owner_id = self.farm
         self.assertEqual(
             (self.barlow.is_company, self.barlow.type, self.barlow.ref, self.barlow.city),
             (True, "other", "90003", "Irvine"),
