@@ -26,7 +26,9 @@ class DmsApi(models.AbstractModel):
     unless ``allow_partial``.
 
     Records are dicts keyed by the targets of the kind (see
-    dms_import_targets.py: customers ``number``, ``name``, ``street`` ...;
+    dms_import_targets.py: customers ``number``, ``name``, ``street`` ...,
+    ``parent_number`` for a fleet location (``number`` empty: it shares
+    its owner's);
     contacts ``customer_number``, ``name``, ``email`` ...; invoices
     ``number``, ``customer_number``, ``date``, ``amount_total``,
     ``amount_residual`` ...; equipment ``dms_key``, ``customer_number`` ...);
@@ -101,7 +103,8 @@ class DmsApi(models.AbstractModel):
                     partial.id,
                     {
                         "invoice_number": invoice.dms_number,
-                        "customer_number": invoice.commercial_partner_id.ref or "",
+                        # a location sharing its owner's number: the owner's
+                        "customer_number": invoice.commercial_partner_id.connect_dms_number or "",
                         "date": str(payment.date),
                         "amount": partial.amount,
                         "payment": payment.name,
