@@ -524,7 +524,10 @@ class AccountMove(models.Model):
                 receivable
                 + entry.line_ids.filtered(lambda l, a=receivable.account_id: l.account_id == a)
             )
-        self.env["account.move.line"]._reconcile_plan(plan)
+        # the invoices' dynamic lines (taxes, payment terms, early payment
+        # discounts) need no sync: DMS invoices have none, their lines are
+        # given (as at their creation, skip_invoice_sync)
+        self.env["account.move.line"].with_context(skip_invoice_sync=True)._reconcile_plan(plan)
 
     @api.model
     def _dms_bulk_post_entries(self, vals_list, journal):
