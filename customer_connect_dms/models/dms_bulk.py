@@ -23,6 +23,15 @@ ORM guarantees and drops only the repetition:
   check, on all new records at once;
 * the caller's savepoint: a failure anywhere rolls the whole file back.
 
+For the models an import writes by the ten thousand (customers and
+contacts, DMS invoices, their journal items and settlement entries), the
+stored computed fields that Odoo's machinery computes at ~1 ms a record and
+field are filled in the rows instead, in plain Python, by
+``_bulk_computed_<table>``, only for the shapes it knows (an invoice in the
+company's currency without taxes or products, say; anything else is left to
+Odoo's computes), and the inverses those values make pointless are skipped.
+The column-by-column test covers each of them.
+
 What a create would do besides and the imports switch off anyway (chatter
 message, followers, tracking: ``IMPORT_CONTEXT``) is not done either.
 ``tests/test_dms_bulk_path.py`` imports the same rows through both paths and
