@@ -20,6 +20,11 @@ _logger = logging.getLogger(__name__)
 CREATE_CHUNK = 1000
 # rows written per background step (one commit each)
 BACKGROUND_CHUNK = 2000
+# a real run of a file with more rows than this goes to the background
+# whatever was asked: one transaction of 100,000 invoices ran out of the
+# server's memory (limit_memory_hard), and a dealer's browser would have
+# waited half an hour for it
+FOREGROUND_MAX_ROWS = 20000
 AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
 IMPORT_CONTEXT = {
     # imports write thousands of records: no chatter message per record
@@ -145,11 +150,26 @@ class DmsImporter(models.AbstractModel):
 
     @api.model
     def _execute(self, run):
-        """Read the run's file and import it (or dry-run it)."""
+        """Read the run's file and import it (or dry-run it); a real run of
+        a big file is queued for the background job instead."""
         try:
             header, rows, column_map, options = self._read_run(run)
         except DmsFileError as error:
             return self._fail(run, str(error))
+        if not run.dry_run and len(rows) > FOREGROUND_MAX_ROWS:
+            run.write(
+                {
+                    "state": "queued",
+                    "progress": 0.0,
+                    "message": self.env._(
+                        "%(rows)s rows: imported in the background, a chunk at a time; the "
+                        "progress shows here.",
+                        rows=len(rows),
+                    ),
+                }
+            )
+            self.env.ref("customer_connect_dms.ir_cron_dms_background_imports")._trigger()
+            return run
         self._process(run, header, rows, column_map, options)
         return run
 

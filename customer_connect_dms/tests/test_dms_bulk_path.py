@@ -385,9 +385,11 @@ class TestDmsBulkInvoices(DmsBulkCase):
 
         vals_list = [entry(own, n) for n in range(20)]
         vals_list.insert(13, entry(foreign, 99))
-        with self.assertRaisesRegex(UserError, "Incompatible companies") as caught:
-            with self.env.cr.savepoint():
-                Bulk._bulk_create(Move, vals_list)
+        with (
+            self.assertRaisesRegex(UserError, "Incompatible companies") as caught,
+            self.env.cr.savepoint(),
+        ):
+            Bulk._bulk_create(Move, vals_list)
         self.assertIn("Other misc", str(caught.exception))
         self.assertFalse(Move.search([("name", "=like", "CHK/%")]))
         # the same entries without the odd one are written
