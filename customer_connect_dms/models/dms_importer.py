@@ -249,7 +249,15 @@ class DmsImporter(models.AbstractModel):
                 }
             )
             return len(refused)
-        skip = set(run.line_ids.filtered(lambda line: line.action == "refused").mapped("row"))
+        # the refused rows only (the log grows a line per row written: reading
+        # all of it at each step made a big file's import quadratic)
+        skip = set(
+            self.env["customer_connect_dms.import.run.line"]
+            .search_fetch([("run_id", "=", run.id), ("action", "=", "refused")], ["row"])
+            .mapped("row")
+        )
+        # a big file in at most ~25 steps: each step reads the whole file again
+        chunk = max(chunk, len(rows) // 25)
         todo = rows[run.next_row : run.next_row + chunk]
         part = [(line, cells) for line, cells in todo if line not in skip]
         items = self._plan_rows(run, header, part, column_map, options) if part else []
