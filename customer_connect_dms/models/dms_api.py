@@ -6,6 +6,7 @@ import shutil
 from odoo import api, fields, models, modules
 
 from .dms_import_targets import KINDS
+from .dms_pdf import FolderPdfSource
 
 _logger = logging.getLogger(__name__)
 
@@ -130,7 +131,10 @@ class DmsApi(models.AbstractModel):
         customer_connect_dms.drop_folder), oldest first: the file name starts
         with its kind (customers, contacts, invoices, equipment); the profile
         is customer_connect_dms.drop_profile_<kind> (an id) or the kind's
-        first. Each file ends in done/ or failed/ beside the log of its run."""
+        first. Each file ends in done/ or failed/ beside the log of its run.
+        An invoices export's PDF copies lie beside it (or in a subfolder it
+        names, e.g. ``pdf/SI1.pdf``); those it names go to done/ or failed/
+        with it, keeping their place relative to it."""
         folder = self.env["ir.config_parameter"].sudo().get_param(DROP_FOLDER_PARAM)
         if not folder or not os.path.isdir(folder):
             return
@@ -142,11 +146,18 @@ class DmsApi(models.AbstractModel):
             path = os.path.join(folder, name)
             kind = next((k for k, _label in KINDS if name.lower().startswith(k)), None)
             run = None
+            importer = self.env["customer_connect_dms.importer"]
+            pdfs = FolderPdfSource(folder, importer._pdf_max_size(), self.env._)
             if kind:
                 with open(path, "rb") as handle:
                     data = handle.read()
-                run = self.env["customer_connect_dms.importer"]._import_file(
-                    kind, self._drop_folder_profile(kind), data, name, source="folder"
+                run = importer._import_file(
+                    kind,
+                    self._drop_folder_profile(kind),
+                    data,
+                    name,
+                    source="folder",
+                    pdf_source=pdfs,
                 )
                 ok = run.state == "done"
             else:
@@ -158,13 +169,22 @@ class DmsApi(models.AbstractModel):
             if not modules.module.current_test:  # a test's transaction cannot commit
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             target = os.path.join(folder, "done" if ok else "failed")
-            os.makedirs(target, exist_ok=True)
-            destination = os.path.join(target, name)
-            if os.path.exists(destination):
-                stem, ext = os.path.splitext(name)
-                destination = os.path.join(target, f"{stem}-{run.id if run else 'x'}{ext}")
-            shutil.move(path, destination)
+            for relative in [name, *pdfs.used]:
+                self._drop_folder_archive(folder, relative, target, run)
         self._export_payments_to_drop_folder(folder)
+
+    @api.model
+    def _drop_folder_archive(self, folder, relative, target, run):
+        """Move ``relative`` (a path in ``folder``) to the same place under
+        ``target``; a name already there gets the run's id."""
+        destination = os.path.join(target, relative)
+        if os.path.exists(destination):
+            stem, ext = os.path.splitext(destination)
+            destination = f"{stem}-{run.id if run else 'x'}{ext}"
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        source = os.path.join(folder, relative)
+        if os.path.isfile(source):
+            shutil.move(source, destination)
 
     @api.model
     def _export_payments_to_drop_folder(self, folder):
