@@ -100,7 +100,10 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
         self.assertEqual(dry.count_created, 3)
         self.assertIn("zip: invoices.csv", dry.file_info)
         self.assertFalse(self._invoice("SIP1"), "a dry run writes nothing")
-        run = self._upload(files)
+        # "Import this file" on the dry run's log: the run kept the ZIP
+        self.assertEqual(dry.file_name, "dms-export.zip")
+        action = dry.action_import_now()
+        run = self.env["customer_connect_dms.import.run"].browse(action["res_id"])
         self.assertEqual(run.state, "done", run.message + str(self._refused(run)))
         one, two, three = self._invoice("SIP1"), self._invoice("SIP2"), self._invoice("SIP3")
         copy = self._copy(one)
@@ -114,8 +117,20 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
         self.assertFalse(self._copy(three), "no PDF in the row, none attached")
         # Odoo's own notion of the invoice's legal PDF: what it e-mails
         self.assertEqual(one._get_invoice_legal_documents("pdf")["content"], pdf("SIP1"))
-        # the run keeps the ZIP: the dry run's "Import this file" works too
-        self.assertEqual(dry.file_name, "dms-export.zip")
+
+    def test_zip_in_the_background(self):
+        rows = [(f"SIQ{n}", "90001", "10.00", f"pdf/SIQ{n}.pdf") for n in range(5)]
+        files = {"invoices.csv": self._rows(*rows)}
+        files.update({f"pdf/SIQ{n}.pdf": pdf(f"queued {n}") for n in range(5)})
+        run = self.importer._queue_file(
+            "invoices", self.generic["invoices"], make_zip(files), "big.zip"
+        )
+        for _step in range(4):
+            self.importer._cron_process_queued(chunk=2)
+            self.env.invalidate_all()
+        self.assertEqual((run.state, run.count_created), ("done", 5), run.message)
+        for n in range(5):
+            self.assertEqual(self._copy(self._invoice(f"SIQ{n}")).raw, pdf(f"queued {n}"))
 
     def test_export_alone_still_imports_and_zip_holds_one_export(self):
         run = self._import("invoices", self._rows(("SIP4", "90001", "10.00", "")))
@@ -433,3 +448,30 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
             b"DMS's own copy",
             self.url_open(f"/my/activity/documents?doc_{move.id}=1").content,
         )
+
+    def test_portal_invoice_page_shows_the_dms_copy(self):
+        files = {
+            "invoices.csv": self._rows(("SIV1", "90001", "99.00", "SIV1.pdf")),
+            "SIV1.pdf": pdf("page copy"),
+        }
+        self.assertEqual(self._upload(files).state, "done")
+        move = self._invoice("SIV1")
+        made_here = self.init_invoice("out_invoice", partner=self.farm, amounts=[30], post=True)
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        page = self.url_open(f"/my/invoices/{move.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_connect_dms_pdf_view", page.text)
+        self.assertIn(f"/my/invoices/{move.id}?access_token=", page.text)
+        self.assertIn("report_type=pdf", page.text)
+        # an invoice made in Odoo keeps Odoo's page
+        self.assertNotIn(
+            "o_connect_dms_pdf_view", self.url_open(f"/my/invoices/{made_here.id}").text
+        )
+        # a level without "download and print" sees no PDF either
+        self._set_level(self.farm_billing, "payments_only")
+        page = self.url_open(f"/my/invoices/{move.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("o_connect_dms_pdf_view", page.text)
+        with mute_logger("odoo.http"):
+            response = self.url_open(f"/my/invoices/{move.id}?report_type=pdf")
+        self.assertEqual(response.status_code, 403)
