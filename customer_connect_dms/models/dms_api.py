@@ -48,7 +48,11 @@ class DmsApi(models.AbstractModel):
 
     @api.model
     def upsert_invoices(self, records, dry_run=False, allow_partial=False):
-        """Create posted invoices by DMS number, settle what the DMS reports paid."""
+        """Create posted invoices by DMS number, settle what the DMS reports paid.
+        An invoice's PDF copy comes as ``pdf`` (base64; ``%PDF-``, 10 MB at
+        most) with an optional ``pdf_name`` (else ``<number>.pdf``); it
+        becomes the invoice's PDF in Odoo and the portal, the same PDF again
+        changes nothing, another replaces it."""
         return self._upsert("invoices", records, dry_run, allow_partial)
 
     @api.model

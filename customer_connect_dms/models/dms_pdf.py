@@ -43,9 +43,9 @@ class DmsPdf:
 
     __slots__ = ("checksum", "file_name", "name", "read", "size")
 
-    def __init__(self, name, data, read=None):
+    def __init__(self, name, data, read=None, file_name=None):
         self.name = name
-        self.file_name = posixpath.basename(name.replace("\\", "/")) or "invoice.pdf"
+        self.file_name = file_name or posixpath.basename(name.replace("\\", "/")) or "invoice.pdf"
         self.size = len(data)
         self.checksum = hashlib.sha1(data).hexdigest()
         # sources that can read the file again keep only its checksum in
@@ -138,12 +138,18 @@ class ZipPdfSource:
             for info in archive.infolist()
             if not info.is_dir()
         }
+        # exports made on Windows name "SI1.PDF" what the ZIP holds as
+        # "SI1.pdf": matched without case when only one entry fits
+        folded = {}
+        for path in self.entries:
+            folded.setdefault(path.casefold(), []).append(path)
+        self.folded = {key: paths[0] for key, paths in folded.items() if len(paths) == 1}
 
     def get(self, name):
         _ = self._
         parts = relative_parts(name, _)
         path = posixpath.join(self.base, *parts) if self.base else posixpath.join(*parts)
-        info = self.entries.get(path)
+        info = self.entries.get(path) or self.entries.get(self.folded.get(path.casefold()))
         if info is None:
             raise ValueError(_("%(name)s is not in the ZIP file.", name=name))
         if info.file_size > self.max_size:
@@ -156,7 +162,8 @@ class ZipPdfSource:
 
         data = read()
         check_pdf(name, data, self.max_size, _)
-        return DmsPdf(name, data, read=read)
+        file_name = posixpath.basename(info.filename.replace("\\", "/"))
+        return DmsPdf(name, data, read=read, file_name=file_name)
 
     @property
     def pdf_count(self):

@@ -88,7 +88,7 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
     def test_zip_upload_dry_run_then_import(self):
         files = {
             "invoices.csv": self._rows(
-                ("SIP1", "90001", "120.00", "SIP1.pdf"),
+                ("SIP1", "90001", "120.00", "SIP1.PDF"),
                 ("SIP2", "90001", "80.00", "pdf/SIP2.pdf"),
                 ("SIP3", "90001", "40.00", ""),
             ),
@@ -175,7 +175,7 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
             )
             messages = [message for _r, _c, message in refused]
             self.assertIn("not in the ZIP", messages[0])
-            self.assertIn("not a PDF", messages[1])
+            self.assertIn("is not a PDF (it does not start with %PDF-)", messages[1])
             self.assertIn("leaves the export's folder", messages[2])
             self.assertIn("not a path relative", messages[3])
             self.assertIn("not a path relative", messages[4])
