@@ -1,7 +1,7 @@
 {
     "name": "Customer Connect DMS link",
     "summary": "Customer numbers and imports from the dealer management system",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",

@@ -374,6 +374,7 @@ class AccountMove(models.Model):
                 posted_before=True,
                 checked=journal.autocheck_on_post,
                 is_manually_modified=False,
+                **Bulk._bulk_move_amounts("out_invoice", item.vals["total"]),
             )
             move_vals.append(vals)
         moves = Bulk._bulk_create(Move, move_vals)
@@ -394,19 +395,48 @@ class AccountMove(models.Model):
             pass
         lines._check_tax_lock_date()
         lines._check_constrains_account_id_journal_id()
-        lines._create_analytic_lines()
+        lines.filtered("analytic_distribution")._create_analytic_lines()
         # what _post does after setting the state (no future dates, no
         # reversals, no zero totals here: the checks refused them)
         by_partner = defaultdict(list)
         for move, vals in zip(moves, move_vals, strict=True):
             by_partner[vals["partner_id"]].append(move.id)
+        self._dms_subscribe_customers(moves, by_partner)
         Partner = self.env["res.partner"]
         for partner_id, move_ids in by_partner.items():
-            Move.browse(move_ids).message_subscribe([partner_id])
             partner = Partner.browse(partner_id)
             (partner | partner.commercial_partner_id)._increase_rank("customer_rank", len(move_ids))
         self.env.flush_all()
         return moves
+
+    @api.model
+    def _dms_subscribe_customers(self, moves, move_ids_of_partner):
+        """What ``message_subscribe([customer])`` does for each customer on
+        its new invoices (which have no followers yet), in one create of
+        followers: the partner follows with Odoo's default subtypes, the
+        external ones for a customer without an internal user."""
+        moves.check_access("write")  # message_subscribe's check for others
+        Followers = self.env["mail.followers"].sudo()
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self._name)
+        partner_ids = list(move_ids_of_partner)
+        customers = set(
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", partner_ids), ("partner_share", "=", True)])
+            .ids
+        )
+        vals_list = []
+        for partner_id, move_ids in move_ids_of_partner.items():
+            subtypes = external.ids if partner_id in customers else default.ids
+            new, _update = Followers._add_followers(
+                self._name, move_ids, [partner_id], {partner_id: subtypes}, check_existing=False
+            )
+            vals_list += [
+                dict(values, res_id=res_id)
+                for res_id, values_list in new.items()
+                for values in values_list
+            ]
+        Followers.with_context(default_partner_id=False).create(vals_list)
 
     @api.model
     def _dms_invoice_vals(self, item, journal, receivable_of, currency):
@@ -500,7 +530,10 @@ class AccountMove(models.Model):
                 receivable
                 + entry.line_ids.filtered(lambda l, a=receivable.account_id: l.account_id == a)
             )
-        self.env["account.move.line"]._reconcile_plan(plan)
+        # the invoices' dynamic lines (taxes, payment terms, early payment
+        # discounts) need no sync: DMS invoices have none, their lines are
+        # given (as at their creation, skip_invoice_sync)
+        self.env["account.move.line"].with_context(skip_invoice_sync=True)._reconcile_plan(plan)
 
     @api.model
     def _dms_bulk_post_entries(self, vals_list, journal):
@@ -554,6 +587,9 @@ class AccountMove(models.Model):
                     state="posted",
                     posted_before=True,
                     checked=journal.autocheck_on_post,
+                    **Bulk._bulk_move_amounts(
+                        "entry", sum(line["balance"] for line in lines if line["balance"] > 0)
+                    ),
                 )
                 move_vals.append(vals)
             moves = Bulk._bulk_create(Move, move_vals)
@@ -570,7 +606,7 @@ class AccountMove(models.Model):
                 pass
             lines._check_tax_lock_date()
             lines._check_constrains_account_id_journal_id()
-            lines._create_analytic_lines()
+            lines.filtered("analytic_distribution")._create_analytic_lines()
             counts = defaultdict(int)
             for line in lines:
                 if line.partner_id and line.account_id.account_type == "asset_receivable":

@@ -12,7 +12,8 @@ _logger = logging.getLogger(__name__)
 
 DROP_FOLDER_PARAM = "customer_connect_dms.drop_folder"
 DROP_PROFILE_PARAM = "customer_connect_dms.drop_profile_%s"
-DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls")
+# a ZIP holds an export and its PDF copies, as uploaded (models/dms_pdf.py)
+DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".zip")
 # the payments export of the drop folder (out/): columns, the last
 # reconciliation exported per company, the name of a file not yet released
 EXPORT_COLUMNS = ("invoice_number", "customer_number", "date", "amount", "payment", "reference")
@@ -27,7 +28,9 @@ class DmsApi(models.AbstractModel):
     unless ``allow_partial``.
 
     Records are dicts keyed by the targets of the kind (see
-    dms_import_targets.py: customers ``number``, ``name``, ``street`` ...;
+    dms_import_targets.py: customers ``number``, ``name``, ``street`` ...,
+    ``parent_number`` for a fleet location (``number`` empty: it shares
+    its owner's);
     contacts ``customer_number``, ``name``, ``email`` ...; invoices
     ``number``, ``customer_number``, ``date``, ``amount_total``,
     ``amount_residual`` ...; equipment ``dms_key``, ``customer_number`` ...);
@@ -106,7 +109,8 @@ class DmsApi(models.AbstractModel):
                     partial.id,
                     {
                         "invoice_number": invoice.dms_number,
-                        "customer_number": invoice.commercial_partner_id.ref or "",
+                        # a location sharing its owner's number: the owner's
+                        "customer_number": invoice.commercial_partner_id.connect_dms_number or "",
                         "date": str(payment.date),
                         "amount": partial.amount,
                         "payment": payment.name,
@@ -138,7 +142,8 @@ class DmsApi(models.AbstractModel):
         first. Each file ends in done/ or failed/ beside the log of its run.
         An invoices export's PDF copies lie beside it (or in a subfolder it
         names, e.g. ``pdf/SI1.pdf``); those it names go to done/ or failed/
-        with it, keeping their place relative to it."""
+        with it, keeping their place relative to it. A ZIP (``invoices-....zip``)
+        holds an export and its PDFs, as the upload wizard takes it."""
         folder = self.env["ir.config_parameter"].sudo().get_param(DROP_FOLDER_PARAM)
         if not folder or not os.path.isdir(folder):
             return
@@ -161,7 +166,8 @@ class DmsApi(models.AbstractModel):
                     data,
                     name,
                     source="folder",
-                    pdf_source=pdfs,
+                    # a ZIP ships its own PDFs
+                    pdf_source=None if name.lower().endswith(".zip") else pdfs,
                 )
                 ok = run.state == "done"
             else:

@@ -23,6 +23,10 @@ TARGETS = {
         ("phone", "Phone", "text", False),
         ("mobile", "Mobile", "text", False),
         ("vat", "Tax ID", "text", False),
+        # fleet customers: the number of the fleet owner this row is a
+        # location of (the row's own number may then be empty: it shares the
+        # owner's); see _plan_customers
+        ("parent_number", "Parent (fleet owner) number", "text", False),
     ],
     "contacts": [
         ("customer_number", "Customer number", "key", True),

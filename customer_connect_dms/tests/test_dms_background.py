@@ -57,3 +57,25 @@ class TestDmsBackground(DmsImportCase):
         self.assertEqual(run.state, "failed")
         self.assertEqual(run.count_refused, 1)
         self.assertFalse(self.env["res.partner"].search([("name", "like", "Queued Farm")]))
+
+    def test_big_file_goes_to_the_background(self):
+        """A real run of a file over FOREGROUND_MAX_ROWS is queued for the
+        background job (one transaction of it would not fit in the server's
+        memory); its dry run still answers at once."""
+        from odoo.addons.customer_connect_dms.models import dms_importer
+
+        text = "number,name\n" + "".join(f"0080{i},Big Farm {i}\n" for i in range(4))
+        limit = dms_importer.FOREGROUND_MAX_ROWS
+        dms_importer.FOREGROUND_MAX_ROWS = 3
+        try:
+            dry = self._import("customers", text, dry_run=True)
+            run = self._import("customers", text)
+        finally:
+            dms_importer.FOREGROUND_MAX_ROWS = limit
+        self.assertEqual((dry.state, dry.count_created), ("dry_run", 4))
+        self.assertEqual(run.state, "queued")
+        self.assertIn("background", run.message)
+        self.assertFalse(self.env["res.partner"].search([("name", "like", "Big Farm")]))
+        while run.state in ("queued", "running"):
+            self._step()
+        self.assertEqual((run.state, run.count_created), ("done", 4))

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DmsImportCase
@@ -356,3 +357,41 @@ class TestDmsBulkInvoices(DmsBulkCase):
         run = self._run("invoices", text, "BAD", BULK)
         self.assertEqual(run.state, "failed")
         self.assertFalse(self.env["account.move"].search([("dms_number", "=like", "BAD%")]))
+
+    def test_company_check_finds_the_one_odd_record(self):
+        """The bulk path checks companies once per distinct company and value
+        of each field: one entry among many whose journal belongs to another
+        company is still refused, as create() refuses it."""
+        other = self.env["res.company"].create({"name": "Other Dealer"})
+        foreign = self.env["account.journal"].create(
+            {"name": "Other misc", "code": "OTHM", "type": "general", "company_id": other.id}
+        )
+        own = self.env["account.journal"].search(
+            [("company_id", "=", self.env.company.id), ("type", "=", "general")], limit=1
+        )
+        Bulk = self.env["customer_connect_dms.bulk"]
+        Move = self.env["account.move"]
+
+        def entry(journal, number):
+            return {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "company_id": self.env.company.id,
+                "currency_id": self.env.company.currency_id.id,
+                "date": "2026-02-15",
+                "name": f"CHK/{number}",
+                **Bulk._bulk_move_amounts("entry", 0.0),
+            }
+
+        vals_list = [entry(own, n) for n in range(20)]
+        vals_list.insert(13, entry(foreign, 99))
+        with (
+            self.assertRaisesRegex(UserError, "Incompatible companies") as caught,
+            self.env.cr.savepoint(),
+        ):
+            Bulk._bulk_create(Move, vals_list)
+        self.assertIn("Other misc", str(caught.exception))
+        self.assertFalse(Move.search([("name", "=like", "CHK/%")]))
+        # the same entries without the odd one are written
+        del vals_list[13]
+        self.assertEqual(len(Bulk._bulk_create(Move, vals_list)), 20)

@@ -324,11 +324,27 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
             ).encode(),
         )
         os.utime(os.path.join(folder, "invoices-2.csv"), (2e9, 2e9))
+        # a ZIP of an export and its PDFs, as uploaded
+        zipped = {"x/inv.csv": self._rows(("SID7", "90001", "10.00", "SID7.pdf"))}
+        zipped["x/SID7.pdf"] = pdf("SID7")
+        write("invoices-3.zip", make_zip(zipped))
+        os.utime(os.path.join(folder, "invoices-3.zip"), (2.1e9, 2.1e9))
+        # too many rows naming loose PDFs for one run: refused, not half done
+        write(
+            "invoices-4.csv",
+            self._rows(*[(f"SIX{n}", "90001", "1.00", "SID1.pdf") for n in range(20001)]).encode(),
+        )
+        os.utime(os.path.join(folder, "invoices-4.csv"), (2.2e9, 2.2e9))
         self.env["customer_connect_dms.api"]._cron_import_drop_folder()
         runs = self.env["customer_connect_dms.import.run"].search(
             [("source", "=", "folder")], order="id"
         )
-        self.assertEqual(runs.mapped("state"), ["done", "failed"], runs.mapped("message"))
+        self.assertEqual(
+            runs.mapped("state"), ["done", "failed", "done", "failed"], runs.mapped("message")
+        )
+        self.assertEqual(self._copy(self._invoice("SID7")).raw, pdf("SID7"))
+        self.assertIn("too many to import at once", runs[3].message)
+        self.assertFalse(self._invoice("SIX0"))
         self.assertEqual(self._copy(self._invoice("SID1")).raw, pdf("SID1"))
         self.assertEqual(self._copy(self._invoice("SID2")).raw, pdf("SID2"))
         self.assertEqual(
@@ -342,10 +358,14 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
         self.assertFalse(self._invoice("SID6"), "all or nothing per file")
         # each export went with its PDFs, in their places relative to it
         done = os.path.join(folder, "done")
-        self.assertEqual(sorted(os.listdir(done)), ["SID1.pdf", "invoices-1.csv", "pdf"])
+        self.assertEqual(
+            sorted(os.listdir(done)), ["SID1.pdf", "invoices-1.csv", "invoices-3.zip", "pdf"]
+        )
         self.assertEqual(os.listdir(os.path.join(done, "pdf")), ["SID2.pdf"])
         failed = os.path.join(folder, "failed")
-        self.assertEqual(sorted(os.listdir(failed)), ["invoices-2.csv", "other.pdf"])
+        self.assertEqual(
+            sorted(os.listdir(failed)), ["invoices-2.csv", "invoices-4.csv", "other.pdf"]
+        )
         # what no export named stays; nothing outside the folder moved
         self.assertEqual(sorted(os.listdir(folder)), ["done", "failed", "link.pdf", "out", "pdf"])
         self.assertTrue(os.path.exists(os.path.join(root, "outside.pdf")))
