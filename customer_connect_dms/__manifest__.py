@@ -18,6 +18,7 @@
         "views/res_partner_views.xml",
         "views/dms_import_views.xml",
         "views/portal_profile_templates.xml",
+        "views/portal_invoice_pdf_templates.xml",
         "views/dms_customer_search_views.xml",
     ],
     "assets": {

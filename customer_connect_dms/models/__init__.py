@@ -6,3 +6,4 @@ from . import dms_api
 from . import res_partner
 from . import connect_daily_status
 from . import dms_bulk
+from . import ir_actions_report

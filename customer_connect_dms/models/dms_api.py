@@ -6,12 +6,14 @@ import shutil
 from odoo import api, fields, models, modules
 
 from .dms_import_targets import KINDS
+from .dms_pdf import FolderPdfSource
 
 _logger = logging.getLogger(__name__)
 
 DROP_FOLDER_PARAM = "customer_connect_dms.drop_folder"
 DROP_PROFILE_PARAM = "customer_connect_dms.drop_profile_%s"
-DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls")
+# a ZIP holds an export and its PDF copies, as uploaded (models/dms_pdf.py)
+DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".zip")
 # the payments export of the drop folder (out/): columns, the last
 # reconciliation exported per company, the name of a file not yet released
 EXPORT_COLUMNS = ("invoice_number", "customer_number", "date", "amount", "payment", "reference")
@@ -49,7 +51,11 @@ class DmsApi(models.AbstractModel):
 
     @api.model
     def upsert_invoices(self, records, dry_run=False, allow_partial=False):
-        """Create posted invoices by DMS number, settle what the DMS reports paid."""
+        """Create posted invoices by DMS number, settle what the DMS reports paid.
+        An invoice's PDF copy comes as ``pdf`` (base64; ``%PDF-``, 10 MB at
+        most) with an optional ``pdf_name`` (else ``<number>.pdf``); it
+        becomes the invoice's PDF in Odoo and the portal, the same PDF again
+        changes nothing, another replaces it."""
         return self._upsert("invoices", records, dry_run, allow_partial)
 
     @api.model
@@ -133,7 +139,11 @@ class DmsApi(models.AbstractModel):
         customer_connect_dms.drop_folder), oldest first: the file name starts
         with its kind (customers, contacts, invoices, equipment); the profile
         is customer_connect_dms.drop_profile_<kind> (an id) or the kind's
-        first. Each file ends in done/ or failed/ beside the log of its run."""
+        first. Each file ends in done/ or failed/ beside the log of its run.
+        An invoices export's PDF copies lie beside it (or in a subfolder it
+        names, e.g. ``pdf/SI1.pdf``); those it names go to done/ or failed/
+        with it, keeping their place relative to it. A ZIP (``invoices-....zip``)
+        holds an export and its PDFs, as the upload wizard takes it."""
         folder = self.env["ir.config_parameter"].sudo().get_param(DROP_FOLDER_PARAM)
         if not folder or not os.path.isdir(folder):
             return
@@ -145,11 +155,19 @@ class DmsApi(models.AbstractModel):
             path = os.path.join(folder, name)
             kind = next((k for k, _label in KINDS if name.lower().startswith(k)), None)
             run = None
+            importer = self.env["customer_connect_dms.importer"]
+            pdfs = FolderPdfSource(folder, importer._pdf_max_size(), self.env._)
             if kind:
                 with open(path, "rb") as handle:
                     data = handle.read()
-                run = self.env["customer_connect_dms.importer"]._import_file(
-                    kind, self._drop_folder_profile(kind), data, name, source="folder"
+                run = importer._import_file(
+                    kind,
+                    self._drop_folder_profile(kind),
+                    data,
+                    name,
+                    source="folder",
+                    # a ZIP ships its own PDFs
+                    pdf_source=None if name.lower().endswith(".zip") else pdfs,
                 )
                 ok = run.state == "done"
             else:
@@ -161,13 +179,22 @@ class DmsApi(models.AbstractModel):
             if not modules.module.current_test:  # a test's transaction cannot commit
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             target = os.path.join(folder, "done" if ok else "failed")
-            os.makedirs(target, exist_ok=True)
-            destination = os.path.join(target, name)
-            if os.path.exists(destination):
-                stem, ext = os.path.splitext(name)
-                destination = os.path.join(target, f"{stem}-{run.id if run else 'x'}{ext}")
-            shutil.move(path, destination)
+            for relative in [name, *pdfs.used]:
+                self._drop_folder_archive(folder, relative, target, run)
         self._export_payments_to_drop_folder(folder)
+
+    @api.model
+    def _drop_folder_archive(self, folder, relative, target, run):
+        """Move ``relative`` (a path in ``folder``) to the same place under
+        ``target``; a name already there gets the run's id."""
+        destination = os.path.join(target, relative)
+        if os.path.exists(destination):
+            stem, ext = os.path.splitext(destination)
+            destination = f"{stem}-{run.id if run else 'x'}{ext}"
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        source = os.path.join(folder, relative)
+        if os.path.isfile(source):
+            shutil.move(source, destination)
 
     @api.model
     def _export_payments_to_drop_folder(self, folder):

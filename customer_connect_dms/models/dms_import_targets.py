@@ -46,6 +46,9 @@ TARGETS = {
         ("discount_date", "Discount date", "date", False),
         ("settlement_amount", "Settlement amount", "amount", False),
         ("description", "Description", "text", False),
+        # the file name of the invoice's PDF copy, shipped with the export
+        # (models/dms_pdf.py)
+        ("pdf_file", "PDF copy (file name)", "pdf", False),
     ],
     "equipment": [
         ("dms_key", "DMS key", "key", True),

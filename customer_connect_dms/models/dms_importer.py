@@ -12,6 +12,14 @@ from odoo.tools import float_compare
 from .dms_bulk import normalize_email
 from .dms_import_profile import normalize_column
 from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
+from .dms_pdf import (
+    PDF_MAX_SIZE,
+    PDF_MAX_SIZE_PARAM,
+    InlinePdfSource,
+    NoPdfSource,
+    ZipPdfSource,
+    open_zip,
+)
 from .dms_reader import ERROR_COLUMN, DmsFileError, read_file
 from .res_partner import NUMBER_HOLDERS
 
@@ -71,10 +79,21 @@ class DmsImporter(models.AbstractModel):
 
     @api.model
     def _import_file(
-        self, kind, profile, data, file_name, dry_run=False, source="manual", allow_partial=False
+        self,
+        kind,
+        profile,
+        data,
+        file_name,
+        dry_run=False,
+        source="manual",
+        allow_partial=False,
+        pdf_source=None,
     ):
-        """Import ``data`` (bytes of a CSV, XLSX or XLS file) as ``kind``
-        with ``profile``; return the run log record."""
+        """Import ``data`` (bytes of a CSV, XLSX or XLS file, or of a ZIP
+        holding one and the invoices' PDFs) as ``kind`` with ``profile``;
+        ``pdf_source`` finds the PDFs an export names when they do not ship
+        inside it (the drop folder, models/dms_pdf.py). Return the run log
+        record."""
         self._check_import_rights(kind)
         run = self.env["customer_connect_dms.import.run"].create(
             {
@@ -87,7 +106,7 @@ class DmsImporter(models.AbstractModel):
                 "allow_partial": allow_partial,
             }
         )
-        self._execute(run)
+        self._execute(run, pdf_source=pdf_source)
         return run
 
     @api.model
@@ -97,6 +116,9 @@ class DmsImporter(models.AbstractModel):
         self._check_import_rights(kind)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise UserError(self.env._("Send a list of records (JSON objects)."))
+        pdf_source = None
+        if kind == "invoices":
+            records, pdf_source = self._inline_pdfs(records)
         header = []
         for record in records:
             header += [k for k in record if k not in header]
@@ -114,8 +136,37 @@ class DmsImporter(models.AbstractModel):
             }
         )
         mapping = {normalize_column(k): k for k in header}
-        self._process(run, header, rows, mapping, options={"date_format": "auto", "decimal": "."})
+        options = {"date_format": "auto", "decimal": "."}
+        if pdf_source:
+            # the "pdf" key holds the file: its cell names it in the source
+            mapping["pdf"] = "pdf_file"
+            options["pdf_source"] = pdf_source
+        self._process(run, header, rows, mapping, options=options)
         return run
+
+    def _inline_pdfs(self, records):
+        """The connector's invoice dicts with their PDFs (``pdf``: base64,
+        ``pdf_name``: its file name, else ``<number>.pdf``) taken out: the
+        ``pdf`` cell names the file in an in-memory source. Returns the
+        records and that source (None when no record sends a PDF)."""
+        if not any("pdf" in record or "pdf_name" in record for record in records):
+            return records, None
+        source = InlinePdfSource(self._pdf_max_size(), self.env._)
+        out = []
+        for record in records:
+            record = dict(record)
+            name = record.pop("pdf_name", None)
+            if record.get("pdf") not in (None, False, ""):
+                name = str(name or f"{record.get('number') or 'invoice'}.pdf")
+                record["pdf"] = source.add(name, record["pdf"])
+            else:
+                record["pdf"] = ""
+            out.append(record)
+        return out, source
+
+    def _pdf_max_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PDF_MAX_SIZE_PARAM)
+        return int(value) if value and value.isdigit() else PDF_MAX_SIZE
 
     def _check_import_rights(self, kind):
         if not self.env.user.has_group("customer_connect_dms.group_dms_number_manager"):
@@ -130,17 +181,27 @@ class DmsImporter(models.AbstractModel):
         """(header, rows, column map, options) of the run's file; raises
         DmsFileError when it cannot be read."""
         profile = run.profile_id
+        data, file_name = base64.b64decode(run.file or b""), run.file_name
+        pdf_source, zip_info = NoPdfSource(self.env._), {}
+        if (file_name or "").lower().endswith(".zip"):
+            # an export and its PDFs (models/dms_pdf.py): read in place, the
+            # PDFs by the names the export gives, relative to it
+            file_name, data, archive, base = open_zip(data, self.env._, DmsFileError)
+            pdf_source = ZipPdfSource(archive, base, self._pdf_max_size(), self.env._)
+            zip_info = {"zip": file_name, "pdf files": pdf_source.pdf_count}
         header, rows, info = read_file(
-            base64.b64decode(run.file or b""),
-            run.file_name,
+            data,
+            file_name,
             self.env._,
             encoding=profile.encoding,
             delimiter=profile.delimiter,
         )
         run.file_info = ", ".join(
-            f"{k}: {v!r}" if k == "delimiter" else f"{k}: {v}" for k, v in info.items()
+            f"{k}: {v!r}" if k == "delimiter" else f"{k}: {v}"
+            for k, v in {**zip_info, **info}.items()
         )
         options = {
+            "pdf_source": pdf_source,
             "date_format": profile.date_format,
             "decimal": profile.decimal_separator,
             "ignore_extra": profile.ignore_extra_columns,
@@ -149,14 +210,29 @@ class DmsImporter(models.AbstractModel):
         return header, rows, profile._column_map(), options
 
     @api.model
-    def _execute(self, run):
+    def _execute(self, run, pdf_source=None):
         """Read the run's file and import it (or dry-run it); a real run of
         a big file is queued for the background job instead."""
         try:
             header, rows, column_map, options = self._read_run(run)
         except DmsFileError as error:
             return self._fail(run, str(error))
+        if pdf_source is not None:
+            options["pdf_source"] = pdf_source
         if not run.dry_run and len(rows) > FOREGROUND_MAX_ROWS:
+            if pdf_source is not None and "pdf_file" in column_map.values():
+                # the background job reads the run's file again, not the
+                # drop folder (its files are archived after this run)
+                return self._fail(
+                    run,
+                    self.env._(
+                        "%(rows)s rows naming PDF copies in the drop folder: too many to "
+                        "import at once. Drop files of at most %(max)s rows, or a ZIP of the "
+                        "export and its PDFs.",
+                        rows=len(rows),
+                        max=FOREGROUND_MAX_ROWS,
+                    ),
+                )
             run.write(
                 {
                     "state": "queued",
@@ -548,6 +624,10 @@ class DmsImporter(models.AbstractModel):
         _ = self.env._
         if type_ in ("text", "key"):
             return text
+        if type_ == "pdf":
+            # checked now (exists, is a PDF, not too big): refused rows name
+            # the column, dry runs show it
+            return (options.get("pdf_source") or NoPdfSource(_)).get(text)
         if type_ == "email":
             email = normalize_email(text)
             if not email:

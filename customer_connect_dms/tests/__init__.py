@@ -10,3 +10,4 @@ from . import test_dms_tour
 from . import test_daily_status_dms
 from . import test_dms_bulk_path
 from . import test_dms_fleet
+from . import test_dms_invoice_pdf

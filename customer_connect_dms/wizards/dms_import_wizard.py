@@ -13,7 +13,11 @@ class DmsImportWizard(models.TransientModel):
     _name = "customer_connect_dms.import.wizard"
     _description = "Import a DMS export"
 
-    file = fields.Binary(required=True)
+    file = fields.Binary(
+        required=True,
+        help="The DMS export (CSV, XLSX or XLS), or a ZIP holding the export and the "
+        "invoices' PDF copies that its PDF column names.",
+    )
     file_name = fields.Char()
     kind = fields.Selection(KINDS, required=True, default="customers")
     profile_id = fields.Many2one(
