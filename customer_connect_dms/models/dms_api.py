@@ -169,7 +169,9 @@ class DmsApi(models.AbstractModel):
                     # a ZIP ships its own PDFs
                     pdf_source=None if name.lower().endswith(".zip") else pdfs,
                 )
-                ok = run.state == "done"
+                # a big file is queued for the background job, its content
+                # kept on the run: the export has reached Odoo
+                ok = run.state in ("done", "queued")
             else:
                 _logger.warning("DMS drop folder: %s does not start with a kind, set aside", name)
                 ok = False

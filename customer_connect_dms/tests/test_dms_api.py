@@ -99,3 +99,26 @@ class TestDmsDropFolder(DmsImportCase):
             sorted(os.listdir(os.path.join(folder, "failed"))), ["equipment-bad.csv", "readme.txt"]
         )
         self.assertTrue(self.env["res.partner"].search([("ref", "=", "00901")]))
+
+    def test_big_file_queued_and_moved_to_done(self):
+        """A drop-folder export too big for one transaction is queued for the
+        background job, its content on the run: the file is done with."""
+        from ..models import dms_importer
+
+        folder = tempfile.mkdtemp()
+        Param = self.env["ir.config_parameter"]
+        Param.set_param("customer_connect_dms.drop_folder", folder)
+        Param.set_param("customer_connect_dms.drop_profile_customers", self.generic["customers"].id)
+        with open(os.path.join(folder, "customers-big.csv"), "w") as handle:
+            handle.write(
+                "number,name\n" + "".join(f"0095{i},Big Folder Farm {i}\n" for i in range(4))
+            )
+        limit = dms_importer.FOREGROUND_MAX_ROWS
+        dms_importer.FOREGROUND_MAX_ROWS = 3
+        try:
+            self.env["customer_connect_dms.api"]._cron_import_drop_folder()
+        finally:
+            dms_importer.FOREGROUND_MAX_ROWS = limit
+        run = self.env["customer_connect_dms.import.run"].search([("source", "=", "folder")])
+        self.assertEqual(run.state, "queued")
+        self.assertEqual(os.listdir(os.path.join(folder, "done")), ["customers-big.csv"])

@@ -62,7 +62,7 @@ class TestDmsBackground(DmsImportCase):
         """A real run of a file over FOREGROUND_MAX_ROWS is queued for the
         background job (one transaction of it would not fit in the server's
         memory); its dry run still answers at once."""
-        from odoo.addons.customer_connect_dms.models import dms_importer
+        from ..models import dms_importer
 
         text = "number,name\n" + "".join(f"0080{i},Big Farm {i}\n" for i in range(4))
         limit = dms_importer.FOREGROUND_MAX_ROWS
