@@ -450,6 +450,19 @@ class DmsBulkWriter(models.AbstractModel):
                 row.update(dict.fromkeys(connect, None), connect_state="not_invited")
             filled += connect
             unchanged += [("res.partner", name) for name in connect]
+        if "connect_account_email_failing" in fields_ and not any(
+            row.get("connect_email_failing") for row in rows
+        ):
+            # customer_connect's _compute_connect_account_email_failing: a new
+            # partner has no failing address and no contacts yet; and a new
+            # contact that is not failing leaves its customer's flag as it is.
+            # Odoo computing it cost 5 s and an UPDATE of every new row (all
+            # of res_partner's 34 indexes, the trigram ones included) and of
+            # every customer: 9 s for 10,000 customers and 30,000 contacts
+            for row in rows:
+                row["connect_account_email_failing"] = False
+            filled.append("connect_account_email_failing")
+            unchanged.append(("res.partner", "connect_account_email_failing"))
         return filled, unchanged
 
     def _bulk_phone(self, Partner, row, phone_fields, cache):
