@@ -51,6 +51,12 @@ ANALYZE_ROWS = 5000
 
 # records whose constraints are checked together (the ORM's create batch)
 VALIDATE_BATCH = 1000
+# per model, when all the new records are checked at once: res.partner's
+# cycle check (_has_cycle) scans the table once per batch (hash join), so
+# 150 batches of 150,000 contacts scanned it 150 times, 0.1 to 0.3 s each;
+# once for all: 0.4 s for 30,000 contacts, 1.3 s for 120,000 (measured
+# after the ANALYZE below, which it needs)
+VALIDATE_AT_ONCE = frozenset({"res.partner"})
 
 MAGIC_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 
@@ -65,6 +71,44 @@ def normalize_email(text, strict=True):
     if text and PLAIN_EMAIL.fullmatch(text):
         return text
     return email_normalize(text, strict=strict)
+
+
+# field types whose cache value is what read(load=None) returns (None for False)
+PLAIN_TYPES = frozenset(
+    ("char", "text", "selection", "boolean", "integer", "float", "monetary", "many2one", "date")
+)
+
+
+def read_plain(records, names):
+    """``{id: {name: value}}`` of ``records``, the values ``read(names,
+    load=None)`` gives (many2one as ids, False when empty), taken from the
+    cache after one fetch: read() converts each value through its record
+    (1.5 s for 10,000 customers and 17 fields). Fields of other types, or
+    computed fields still to compute, go through the record."""
+    records.fetch(names)
+    cache = records.env.cache
+    tocompute = records.env.transaction.tocompute
+    result = {record_id: {"id": record_id} for record_id in records._ids}
+    for name in names:
+        field = records._fields[name]
+        values = None
+        pending = tocompute.get(field) if field.compute else None
+        if (
+            field.type in PLAIN_TYPES
+            and not getattr(field, "translate", False)
+            and not (pending and any(record_id in pending for record_id in records._ids))
+        ):
+            values = cache.get_until_miss(records, field)
+        if values is not None and len(values) == len(records._ids):
+            empty = {"float": 0.0, "monetary": 0.0, "integer": 0}.get(field.type, False)
+            for record_id, value in zip(records._ids, values, strict=True):
+                result[record_id][name] = empty if value is None else value
+            continue
+        for record in records:
+            result[record.id][name] = field.convert_to_read(
+                record[name], record, use_display_name=False
+            )
+    return result
 
 
 def _copy_text(value):
@@ -171,10 +215,15 @@ class DmsBulkWriter(models.AbstractModel):
             if others:
                 self.env.remove_to_compute(field, self.env[model_name].browse(others))
         # constraints in batches of the ORM's size: some grow faster than the
-        # batch (res.partner's cycle check: 30 s for 15,000 contacts at once)
+        # batch when the planner's statistics are stale (res.partner's cycle
+        # check: 30 s for 15,000 contacts at once); on a table analyzed since
+        # the INSERT (_bulk_insert), res.partner's at once (VALIDATE_AT_ONCE)
         names = {name for stored in rows for name in stored}
-        for start in range(0, len(ids), VALIDATE_BATCH):
-            records[start : start + VALIDATE_BATCH]._validate_fields(names)
+        batch = VALIDATE_BATCH
+        if Model._name in VALIDATE_AT_ONCE and len(rows) > ANALYZE_ROWS:
+            batch = len(ids)
+        for start in range(0, len(ids), batch):
+            records[start : start + batch]._validate_fields(names)
         if Model._check_company_auto:
             records._check_company()
         # the record rules on what was created, as at the end of _create
@@ -363,18 +412,13 @@ class DmsBulkWriter(models.AbstractModel):
         if parent_ids & set(ids):
             return (), ()  # a parent in the same batch: left to Odoo
         Partner = Partner.with_context(active_test=False)
-        parents = {
-            p["id"]: p
-            for p in Partner.browse(parent_ids).read(
-                ["commercial_partner_id", "name", "user_id"], load=None
-            )
-        }
-        commercials = {
-            p["id"]: p
-            for p in Partner.browse({p["commercial_partner_id"] for p in parents.values()}).read(
-                ["name", "is_company"], load=None
-            )
-        }
+        parents = read_plain(
+            Partner.browse(parent_ids), ["commercial_partner_id", "name", "user_id"]
+        )
+        commercials = read_plain(
+            Partner.browse({p["commercial_partner_id"] for p in parents.values()}),
+            ["name", "is_company"],
+        )
         displayed_types = Partner._complete_name_displayed_types
         # as _compute_complete_name reads them: with_context({}), no language
         type_names = dict(fields_["type"]._description_selection(self.env(context={})))
