@@ -203,7 +203,6 @@ class DmsBulkWriter(models.AbstractModel):
         self._bulk_insert(Model, rows, ids, [constants_of[frozenset(vals)] for vals in vals_list])
         records = Model.browse(ids)
         self._bulk_cache_new(records, rows)
-        self._bulk_cache_given(records, rows, vals_list, protected_of, filled)
         by_protection = defaultdict(list)
         for record, vals in zip(records, vals_list, strict=True):
             by_protection[frozenset(vals)].append(record.id)
@@ -463,68 +462,6 @@ class DmsBulkWriter(models.AbstractModel):
             comodel = self.env[field.comodel_name]
             names = [inverse.name for inverse in self.pool.field_inverses[field]]
             comodel.browse(values).invalidate_recordset(names, flush=False)
-
-    def _bulk_cache_given(self, records, rows, vals_list, protected_of, filled):
-        """The values written, in the cache of the new records, as _create
-        puts them there: without them, the first read of any field of the
-        new records (modified()'s triggers following parent_id, the
-        constraints) fetched every column of every new record again (40
-        queries, 1 to 3 s for 30,000 contacts). Computed fields left to
-        Odoo are not cached: they are computed at the flush."""
-        cache = self.env.cache
-        fields_ = records._fields
-        filled = set(filled)
-        groups = defaultdict(list)  # frozenset(given names) -> row indexes
-        for index, vals in enumerate(vals_list):
-            groups[frozenset(vals)].append(index)
-        by_name = defaultdict(lambda: ([], []))  # name -> (ids, values)
-        for keys, indexes in groups.items():
-            group_rows = [rows[index] for index in indexes]
-            group_ids = [records._ids[index] for index in indexes]
-            for name in set().union(*group_rows):
-                field = fields_[name]
-                if not field.column_type or (
-                    field.compute and name not in filled and field not in protected_of[keys]
-                ):
-                    continue
-                ids, values = by_name[name]
-                if all(name in stored for stored in group_rows):
-                    ids.extend(group_ids)
-                    values.extend(stored[name] for stored in group_rows)
-                else:
-                    for record_id, stored in zip(group_ids, group_rows, strict=True):
-                        if name in stored:
-                            ids.append(record_id)
-                            values.append(stored[name])
-        for name, (ids, values) in by_name.items():
-            field = fields_[name]
-            group = records.browse(ids)
-            plain = not field.company_dependent and not getattr(field, "translate", False)
-            if plain and field.type == "many2one":
-                values = [value or None for value in values]
-            elif plain and field.type in ("char", "text") and not getattr(field, "size", None):
-                values = [None if v is None or v is False else str(v) for v in values]
-            elif plain and field.type == "boolean":
-                values = [bool(value) for value in values]
-            elif field.type == "monetary":
-                # rounded in the currency the record's row gives
-                values = [
-                    field.convert_to_cache(value, record)
-                    for record, value in zip(group, values, strict=True)
-                ]
-            else:
-                # converted once per distinct value (defaults, times, ranks)
-                first, memo, converted = group[:1], {}, []
-                for value in values:
-                    try:
-                        key = (value.__class__, value)
-                        if key not in memo:
-                            memo[key] = field.convert_to_cache(value, first)
-                        converted.append(memo[key])
-                    except TypeError:  # not hashable (a dict)
-                        converted.append(field.convert_to_cache(value, first))
-                values = converted
-            cache.update(group, field, values)
 
     # ------------------------------------------------------------------
     # stored computed fields computed here (per model: _bulk_computed_<table>)
