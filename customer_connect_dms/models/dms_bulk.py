@@ -56,6 +56,8 @@ ANALYZE_ROWS = 5000
 # long; the others keep their statistics until autovacuum analyzes the
 # table after the commit (their distribution does not change with an import)
 ANALYZE_COLUMNS = {
+    # the run's log: read by run (the refused rows, a background run's next step)
+    "customer_connect_dms_import_run_line": ("id", "run_id", "action"),
     "res_partner": (
         "id",
         "parent_id",
@@ -203,7 +205,7 @@ class DmsBulkWriter(models.AbstractModel):
         self._bulk_insert(Model, rows, ids, [constants_of[frozenset(vals)] for vals in vals_list])
         records = Model.browse(ids)
         self._bulk_cache_new(records, rows)
-        self._bulk_cache_given(records, rows, vals_list, protected_of, filled)
+        self._bulk_cache_given(records, rows, vals_list, protected_of, filled, constants_of)
         by_protection = defaultdict(list)
         for record, vals in zip(records, vals_list, strict=True):
             by_protection[frozenset(vals)].append(record.id)
@@ -464,7 +466,7 @@ class DmsBulkWriter(models.AbstractModel):
             names = [inverse.name for inverse in self.pool.field_inverses[field]]
             comodel.browse(values).invalidate_recordset(names, flush=False)
 
-    def _bulk_cache_given(self, records, rows, vals_list, protected_of, filled):
+    def _bulk_cache_given(self, records, rows, vals_list, protected_of, filled, constants_of):
         """The values written, in the cache of the new records, as _create
         puts them there. Without them, the first read of any field of the
         new records (modified()'s triggers follow parent_id to the
@@ -479,33 +481,33 @@ class DmsBulkWriter(models.AbstractModel):
         groups = defaultdict(list)  # frozenset(given names) -> row indexes
         for index, vals in enumerate(vals_list):
             groups[frozenset(vals)].append(index)
-        by_name = defaultdict(lambda: ([], []))  # name -> (ids, values)
         for keys, indexes in groups.items():
             group_rows = [rows[index] for index in indexes]
-            group_ids = [records._ids[index] for index in indexes]
+            group = records.browse([records._ids[index] for index in indexes])
+            # the values all the rows of the group share: converted once
+            constant = constants_of[keys][1]
             for name in set().union(*group_rows):
                 field = fields_[name]
                 if not field.column_type or (
                     field.compute and name not in filled and field not in protected_of[keys]
                 ):
                     continue
-                ids, values = by_name[name]
+                if name in constant and field.type != "monetary":
+                    value = self._cache_values(field, group[:1], [group_rows[0][name]])[0]
+                    cache.update(group, field, itertools.repeat(value, len(group)))
+                    continue
                 try:
                     column = [stored[name] for stored in group_rows]
+                    subset = group
                 except KeyError:  # not in every row of the group
-                    column = None
-                if column is not None:
-                    ids.extend(group_ids)
-                    values.extend(column)
-                else:
-                    for record_id, stored in zip(group_ids, group_rows, strict=True):
-                        if name in stored:
-                            ids.append(record_id)
-                            values.append(stored[name])
-        for name, (ids, values) in by_name.items():
-            field = fields_[name]
-            group = records.browse(ids)
-            cache.update(group, field, self._cache_values(field, group, values))
+                    pairs = [
+                        (record_id, stored[name])
+                        for record_id, stored in zip(group._ids, group_rows, strict=True)
+                        if name in stored
+                    ]
+                    subset = records.browse([record_id for record_id, _value in pairs])
+                    column = [value for _record_id, value in pairs]
+                cache.update(subset, field, self._cache_values(field, subset, column))
 
     def _cache_values(self, field, group, values):
         """``values`` (as written) of ``field`` in its cache format, for the
