@@ -278,6 +278,14 @@ class DmsBulkWriter(models.AbstractModel):
         defaults_of = {}  # frozenset(given names) -> {name: default}
         protected_of = {}  # frozenset(given names) -> computed fields given
         blanks_of = {}  # frozenset(given names) -> {precomputed field: False}
+        base_of = {}  # frozenset(given names) -> the stored values all rows share
+        given_of = {}  # frozenset(given names) -> given names written as columns
+        inverse_of = {}  # frozenset(given names) -> names written by an inverse
+        magic = (
+            {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
+            if Model._log_access
+            else {}
+        )
         rows = []
         inversed_list = []
         for vals in vals_list:
@@ -315,14 +323,33 @@ class DmsBulkWriter(models.AbstractModel):
                     and name not in defaults_of[keys]
                     and (name not in vals or name in dropped)
                 }
-            values = {**defaults_of[keys], **{k: v for k, v in vals.items() if k not in dropped}}
-            # as create() splits them: columns, and fields written by their
-            # inverse (a default of a non-stored field, say)
-            stored = {**blanks_of[keys], **{k: v for k, v in values.items() if fields_[k].store}}
-            inversed_list.append({k: v for k, v in values.items() if fields_[k].inverse})
-            if Model._log_access:
-                stored.update(create_uid=uid, create_date=now, write_uid=uid, write_date=now)
+                # as create() splits them: columns (the part every row of
+                # these fields shares first), and fields written by their
+                # inverse (a default of a non-stored field, say)
+                defaults = defaults_of[keys]
+                base_of[keys] = {
+                    **blanks_of[keys],
+                    **{k: v for k, v in defaults.items() if fields_[k].store},
+                    **magic,
+                }
+                given_of[keys] = [k for k in vals if k not in dropped and fields_[k].store]
+                inverse_of[keys] = [
+                    k
+                    for k in dict.fromkeys((*defaults, *vals))
+                    if k not in dropped and fields_[k].inverse
+                ]
+            given = given_of[keys]
+            if len(given) == len(vals):
+                stored = {**base_of[keys], **vals}
+            else:
+                stored = {**base_of[keys], **{k: vals[k] for k in given}}
             rows.append(stored)
+            inverse = inverse_of[keys]
+            inversed_list.append(
+                {k: vals[k] if k in vals else defaults_of[keys][k] for k in inverse}
+                if inverse
+                else {}
+            )
         constants_of = {
             keys: {*defaults, *blanks_of[keys], *MAGIC_COLUMNS}
             for keys, defaults in defaults_of.items()
