@@ -58,8 +58,42 @@ BULK_THRESHOLD = 500
 # new rows above which the table is analyzed again in the transaction
 ANALYZE_ROWS = 5000
 
+# per table, the columns analyzed after the INSERT (default: all): the keys
+# and the columns that tell customers from contacts, which the import's next
+# queries filter on (constraints, record rules, the next file's lookups).
+# res_partner has about a hundred columns: analyzing them all took twice as
+# long; the others keep their statistics until autovacuum analyzes the
+# table after the commit (their distribution does not change with an import)
+ANALYZE_COLUMNS = {
+    # the run's log: read by run (the refused rows, a background run's next step)
+    "customer_connect_dms_import_run_line": ("id", "run_id", "action"),
+    "res_partner": (
+        "id",
+        "parent_id",
+        "commercial_partner_id",
+        "company_id",
+        "ref",
+        "active",
+        "is_company",
+        "type",
+        "customer_rank",
+        "supplier_rank",
+        "partner_share",
+        "user_id",
+        "email_normalized",
+        "connect_state",
+        "connect_login_state",
+    ),
+}
+
 # records whose constraints are checked together (the ORM's create batch)
 VALIDATE_BATCH = 1000
+# per model, when all the new records are checked at once: res.partner's
+# cycle check (_has_cycle) scans the table once per batch (hash join), so
+# 150 batches of 150,000 contacts scanned it 150 times, 0.1 to 0.3 s each;
+# once for all: 0.4 s for 30,000 contacts, 1.3 s for 120,000, with
+# statistics that count the new rows (_bulk_insert, _bulk_stale_statistics)
+VALIDATE_AT_ONCE = frozenset({"res.partner"})
 
 MAGIC_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 
@@ -74,6 +108,44 @@ def normalize_email(text, strict=True):
     if text and PLAIN_EMAIL.fullmatch(text):
         return text
     return email_normalize(text, strict=strict)
+
+
+# field types whose cache value is what read(load=None) returns (None for False)
+PLAIN_TYPES = frozenset(
+    ("char", "text", "selection", "boolean", "integer", "float", "monetary", "many2one", "date")
+)
+
+
+def read_plain(records, names):
+    """``{id: {name: value}}`` of ``records``, the values ``read(names,
+    load=None)`` gives (many2one as ids, False when empty), taken from the
+    cache after one fetch: read() converts each value through its record
+    (1.5 s for 10,000 customers and 17 fields). Fields of other types, or
+    computed fields still to compute, go through the record."""
+    records.fetch(names)
+    cache = records.env.cache
+    tocompute = records.env.transaction.tocompute
+    result = {record_id: {"id": record_id} for record_id in records._ids}
+    for name in names:
+        field = records._fields[name]
+        values = None
+        pending = tocompute.get(field) if field.compute else None
+        if (
+            field.type in PLAIN_TYPES
+            and not getattr(field, "translate", False)
+            and not (pending and any(record_id in pending for record_id in records._ids))
+        ):
+            values = cache.get_until_miss(records, field)
+        if values is not None and len(values) == len(records._ids):
+            empty = {"float": 0.0, "monetary": 0.0, "integer": 0}.get(field.type, False)
+            for record_id, value in zip(records._ids, values, strict=True):
+                result[record_id][name] = empty if value is None else value
+            continue
+        for record in records:
+            result[record.id][name] = field.convert_to_read(
+                record[name], record, use_display_name=False
+            )
+    return result
 
 
 def _copy_text(value):
@@ -144,13 +216,14 @@ class DmsBulkWriter(models.AbstractModel):
         self._bulk_insert(Model, rows, ids, [constants_of[frozenset(vals)] for vals in vals_list])
         records = Model.browse(ids)
         self._bulk_cache_new(records, rows)
+        self._bulk_cache_given(records, rows, vals_list, protected_of, filled, constants_of)
         by_protection = defaultdict(list)
         for record, vals in zip(records, vals_list, strict=True):
             by_protection[frozenset(vals)].append(record.id)
         filled_fields = {Model._fields[name] for name in filled}
         # stored related fields of a field no row gives (the resized images
         # of no image): empty, as the cache already says
-        given = {name for stored in rows for name in stored}
+        given = set().union(*rows)
         filled_fields.update(
             field
             for field in Model._fields.values()
@@ -182,10 +255,16 @@ class DmsBulkWriter(models.AbstractModel):
             if others:
                 self.env.remove_to_compute(field, self.env[model_name].browse(others))
         # constraints in batches of the ORM's size: some grow faster than the
-        # batch (res.partner's cycle check: 30 s for 15,000 contacts at once)
-        names = {name for stored in rows for name in stored}
-        for start in range(0, len(ids), VALIDATE_BATCH):
-            records[start : start + VALIDATE_BATCH]._validate_fields(names)
+        # batch when the planner's statistics are stale (res.partner's cycle
+        # check: 30 s for 15,000 contacts at once); res.partner's at once
+        # (VALIDATE_AT_ONCE) above ANALYZE_ROWS, where _bulk_insert analyzed
+        # the table or found its statistics still right
+        names = set().union(*rows)
+        batch = VALIDATE_BATCH
+        if Model._name in VALIDATE_AT_ONCE and len(rows) > ANALYZE_ROWS:
+            batch = len(ids)
+        for start in range(0, len(ids), batch):
+            records[start : start + batch]._validate_fields(names)
         if Model._check_company_auto:
             self._bulk_check_company(records)
         # the record rules on what was created, as at the end of _create
@@ -258,6 +337,14 @@ class DmsBulkWriter(models.AbstractModel):
         defaults_of = {}  # frozenset(given names) -> {name: default}
         protected_of = {}  # frozenset(given names) -> computed fields given
         blanks_of = {}  # frozenset(given names) -> {precomputed field: False}
+        base_of = {}  # frozenset(given names) -> the stored values all rows share
+        given_of = {}  # frozenset(given names) -> given names written as columns
+        inverse_of = {}  # frozenset(given names) -> names written by an inverse
+        magic = (
+            {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
+            if Model._log_access
+            else {}
+        )
         rows = []
         inversed_list = []
         for vals in vals_list:
@@ -295,14 +382,33 @@ class DmsBulkWriter(models.AbstractModel):
                     and name not in defaults_of[keys]
                     and (name not in vals or name in dropped)
                 }
-            values = {**defaults_of[keys], **{k: v for k, v in vals.items() if k not in dropped}}
-            # as create() splits them: columns, and fields written by their
-            # inverse (a default of a non-stored field, say)
-            stored = {**blanks_of[keys], **{k: v for k, v in values.items() if fields_[k].store}}
-            inversed_list.append({k: v for k, v in values.items() if fields_[k].inverse})
-            if Model._log_access:
-                stored.update(create_uid=uid, create_date=now, write_uid=uid, write_date=now)
+                # as create() splits them: columns (the part every row of
+                # these fields shares first), and fields written by their
+                # inverse (a default of a non-stored field, say)
+                defaults = defaults_of[keys]
+                base_of[keys] = {
+                    **blanks_of[keys],
+                    **{k: v for k, v in defaults.items() if fields_[k].store},
+                    **magic,
+                }
+                given_of[keys] = [k for k in vals if k not in dropped and fields_[k].store]
+                inverse_of[keys] = [
+                    k
+                    for k in dict.fromkeys((*defaults, *vals))
+                    if k not in dropped and fields_[k].inverse
+                ]
+            given = given_of[keys]
+            if len(given) == len(vals):
+                stored = {**base_of[keys], **vals}
+            else:
+                stored = {**base_of[keys], **{k: vals[k] for k in given}}
             rows.append(stored)
+            inverse = inverse_of[keys]
+            inversed_list.append(
+                {k: vals[k] if k in vals else defaults_of[keys][k] for k in inverse}
+                if inverse
+                else {}
+            )
         constants_of = {
             keys: {*defaults, *blanks_of[keys], *MAGIC_COLUMNS}
             for keys, defaults in defaults_of.items()
@@ -321,7 +427,40 @@ class DmsBulkWriter(models.AbstractModel):
         ``constants[i]``: (key, names) where row i shares the value of
         ``names`` with every row of the same key (converted once for all)."""
         fields_ = Model._fields
-        columns = sorted({name for stored in rows for name in stored if fields_[name].column_type})
+        columns = sorted(name for name in set().union(*rows) if fields_[name].column_type)
+        lines = self._bulk_copy_lines(Model, columns, rows, ids, constants)
+        buffer = io.StringIO("\n".join(lines) + "\n")
+        self._copy_through_staging(Model._table, ["id", *columns], buffer)
+        if len(rows) > ANALYZE_ROWS and self._bulk_stale_statistics(Model._table, len(rows)):
+            # the planner's statistics still describe the table without these
+            # rows (autovacuum cannot see them before the commit): Odoo's
+            # next queries on it (the partner cycle check, the reconciliation)
+            # took minutes instead of milliseconds on 150,000 new rows.
+            # ANALYZE in the transaction counts its own new rows (its lock
+            # only keeps another ANALYZE of the table waiting until the commit)
+            analyzed = SQL.identifier(Model._table)
+            if Model._table in ANALYZE_COLUMNS:
+                analyzed = SQL(
+                    "%s (%s)",
+                    analyzed,
+                    SQL(", ").join(SQL.identifier(c) for c in ANALYZE_COLUMNS[Model._table]),
+                )
+            self.env.cr.execute(SQL("ANALYZE %s", analyzed))
+
+    def _bulk_stale_statistics(self, table, count):
+        """Whether ``count`` new rows leave the planner's statistics of
+        ``table`` stale: more than a tenth of the rows they count
+        (autovacuum's own rule, autovacuum_analyze_scale_factor). Below it,
+        they still describe the table (10,000 customers into 250,000), and
+        the ANALYZE (0.5 to 1 s, whatever the file) is left to autovacuum."""
+        self.env.cr.execute(SQL("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", table))
+        counted = self.env.cr.fetchone()[0]
+        return count > 0.1 * max(counted, 0)
+
+    def _bulk_copy_lines(self, Model, columns, rows, ids, constants):
+        """The lines of COPY's text format: ``ids`` then ``columns`` of
+        ``rows`` (see _bulk_insert for ``constants``)."""
+        fields_ = Model._fields
         converters = [self._column_converter(Model, fields_[name]) for name in columns]
         # other cells repeat too (parents, countries): each distinct value of a
         # column is converted once, unless it needs the row (an amount's currency)
@@ -347,30 +486,45 @@ class DmsBulkWriter(models.AbstractModel):
                 text = memo[key] = _copy_text(converters[index](value, stored))
             return text
 
-        templates = {}  # constants -> (cells, indexes of the varying columns)
-        lines = []
-        for record_id, stored, (key, constant) in zip(ids, rows, constants, strict=True):
-            if key not in templates:
-                template = [
-                    cell(i, stored) if n in constant else None for i, n in enumerate(columns)
-                ]
-                varying = [i for i, n in enumerate(columns) if n not in constant]
-                templates[key] = (template, varying)
-            template, varying = templates[key]
-            cells = template[:]
-            for index in varying:
-                cells[index] = cell(index, stored)
-            lines.append(str(record_id) + "\t" + "\t".join(cells))
-        buffer = io.StringIO("\n".join(lines) + "\n")
-        self._copy_through_staging(Model._table, ["id", *columns], buffer)
-        if len(rows) > ANALYZE_ROWS:
-            # the planner's statistics still describe the table without these
-            # rows (autovacuum cannot see them before the commit): Odoo's
-            # next queries on it (the partner cycle check, the reconciliation)
-            # took minutes instead of milliseconds on 150,000 new rows.
-            # ANALYZE in the transaction counts its own new rows (its lock
-            # only keeps another ANALYZE of the table waiting until the commit)
-            self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(Model._table)))
+        # column by column, without a call per cell (a third of the write):
+        # a column constant for a key is converted once for its rows
+        keys = [key for key, _constant in constants]
+        constant_of, first_of = {}, {}
+        for stored, (key, constant) in zip(rows, constants, strict=True):
+            if key not in constant_of:
+                constant_of[key], first_of[key] = constant, stored
+        table = [[str(record_id) for record_id in ids]]
+        for index, name in enumerate(columns):
+            fixed = {
+                key: cell(index, first_of[key])
+                for key, constant in constant_of.items()
+                if name in constant
+            }
+            if len(fixed) == len(constant_of):
+                table.append([fixed[key] for key in keys])
+                continue
+            converter, memo = converters[index], memos[index]
+            cells = []
+            append = cells.append
+            for stored, key in zip(rows, keys, strict=True):
+                if fixed and key in fixed:
+                    append(fixed[key])
+                elif name not in stored:
+                    append("\\N")
+                elif memo is None:
+                    append(_copy_text(converter(stored[name], stored)))
+                else:
+                    value = stored[name]
+                    try:
+                        text = memo.get((value.__class__, value))
+                    except TypeError:  # a value that cannot be a key (a dict)
+                        append(_copy_text(converter(value, stored)))
+                        continue
+                    if text is None:
+                        text = memo[(value.__class__, value)] = _copy_text(converter(value, stored))
+                    append(text)
+            table.append(cells)
+        return ["\t".join(cells) for cells in zip(*table, strict=True)]
 
     def _bulk_cache_new(self, records, rows):
         """What _create puts in the cache of new records, without which each
@@ -396,15 +550,90 @@ class DmsBulkWriter(models.AbstractModel):
         # the one2many of the records the new ones point to (a customer's
         # child_ids) are read again when next needed
         targets = defaultdict(set)
-        for stored in rows:
-            for name, value in stored.items():
-                field = fields_[name]
-                if field.type == "many2one" and value and self.pool.field_inverses[field]:
-                    targets[field].add(value)
+        for name in set().union(*rows):
+            field = fields_[name]
+            if field.type == "many2one" and self.pool.field_inverses[field]:
+                targets[field].update(stored.get(name) for stored in rows)
+                targets[field].discard(None)
+                targets[field].discard(False)
+        targets = {field: values for field, values in targets.items() if values}
         for field, values in targets.items():
             comodel = self.env[field.comodel_name]
             names = [inverse.name for inverse in self.pool.field_inverses[field]]
             comodel.browse(values).invalidate_recordset(names, flush=False)
+
+    def _bulk_cache_given(self, records, rows, vals_list, protected_of, filled, constants_of):
+        """The values written, in the cache of the new records, as _create
+        puts them there. Without them, the first read of any field of the
+        new records (modified()'s triggers follow parent_id to the
+        customers) fetched every column of every new record back into the
+        cache: 150,000 contacts, 150 queries and 15 million cache values,
+        12 to 28 s in modified() (0.1 s for 30,000: it grows faster than
+        the rows). Computed fields left to Odoo are not cached: they are
+        computed at the flush."""
+        cache = self.env.cache
+        fields_ = records._fields
+        filled = set(filled)
+        groups = defaultdict(list)  # frozenset(given names) -> row indexes
+        for index, vals in enumerate(vals_list):
+            groups[frozenset(vals)].append(index)
+        for keys, indexes in groups.items():
+            group_rows = [rows[index] for index in indexes]
+            group = records.browse([records._ids[index] for index in indexes])
+            # the values all the rows of the group share: converted once
+            constant = constants_of[keys][1]
+            for name in set().union(*group_rows):
+                field = fields_[name]
+                if not field.column_type or (
+                    field.compute and name not in filled and field not in protected_of[keys]
+                ):
+                    continue
+                if name in constant and field.type != "monetary":
+                    value = self._cache_values(field, group[:1], [group_rows[0][name]])[0]
+                    cache.update(group, field, itertools.repeat(value, len(group)))
+                    continue
+                try:
+                    column = [stored[name] for stored in group_rows]
+                    subset = group
+                except KeyError:  # not in every row of the group
+                    pairs = [
+                        (record_id, stored[name])
+                        for record_id, stored in zip(group._ids, group_rows, strict=True)
+                        if name in stored
+                    ]
+                    subset = records.browse([record_id for record_id, _value in pairs])
+                    column = [value for _record_id, value in pairs]
+                cache.update(subset, field, self._cache_values(field, subset, column))
+
+    def _cache_values(self, field, group, values):
+        """``values`` (as written) of ``field`` in its cache format, for the
+        records ``group``."""
+        plain = not field.company_dependent and not getattr(field, "translate", False)
+        if plain and field.type == "many2one":
+            values = [value or None for value in values]
+        elif plain and field.type in ("char", "text") and not getattr(field, "size", None):
+            values = [None if v is None or v is False else str(v) for v in values]
+        elif plain and field.type == "boolean":
+            values = [bool(value) for value in values]
+        elif field.type == "monetary":
+            # rounded in the currency the record's row gives
+            values = [
+                field.convert_to_cache(value, record)
+                for record, value in zip(group, values, strict=True)
+            ]
+        else:
+            # converted once per distinct value (defaults, times, ranks)
+            first, memo, converted = group[:1], {}, []
+            for value in values:
+                try:
+                    key = (value.__class__, value)
+                    if key not in memo:
+                        memo[key] = field.convert_to_cache(value, first)
+                    converted.append(memo[key])
+                except TypeError:  # not hashable (a dict)
+                    converted.append(field.convert_to_cache(value, first))
+            values = converted
+        return values
 
     # ------------------------------------------------------------------
     # stored computed fields computed here (per model: _bulk_computed_<table>)
@@ -421,18 +650,13 @@ class DmsBulkWriter(models.AbstractModel):
         if parent_ids & set(ids):
             return (), (), ()  # a parent in the same batch: left to Odoo
         Partner = Partner.with_context(active_test=False)
-        parents = {
-            p["id"]: p
-            for p in Partner.browse(parent_ids).read(
-                ["commercial_partner_id", "name", "user_id"], load=None
-            )
-        }
-        commercials = {
-            p["id"]: p
-            for p in Partner.browse({p["commercial_partner_id"] for p in parents.values()}).read(
-                ["name", "is_company"], load=None
-            )
-        }
+        parents = read_plain(
+            Partner.browse(parent_ids), ["commercial_partner_id", "name", "user_id"]
+        )
+        commercials = read_plain(
+            Partner.browse({p["commercial_partner_id"] for p in parents.values()}),
+            ["name", "is_company"],
+        )
         displayed_types = Partner._complete_name_displayed_types
         # as _compute_complete_name reads them: with_context({}), no language
         type_names = dict(fields_["type"]._description_selection(self.env(context={})))
@@ -508,6 +732,19 @@ class DmsBulkWriter(models.AbstractModel):
                 row.update(dict.fromkeys(connect, None), connect_state="not_invited")
             filled += connect
             unchanged += [("res.partner", name) for name in connect]
+        if "connect_account_email_failing" in fields_ and not any(
+            row.get("connect_email_failing") for row in rows
+        ):
+            # customer_connect's _compute_connect_account_email_failing: a new
+            # partner has no failing address and no contacts yet; and a new
+            # contact that is not failing leaves its customer's flag as it is.
+            # Odoo computing it cost 5 s and an UPDATE of every new row (all
+            # of res_partner's 34 indexes, the trigram ones included) and of
+            # every customer: 9 s for 10,000 customers and 30,000 contacts
+            for row in rows:
+                row["connect_account_email_failing"] = False
+            filled.append("connect_account_email_failing")
+            unchanged.append(("res.partner", "connect_account_email_failing"))
         return filled, unchanged, ()
 
     def _bulk_phone(self, Partner, row, phone_fields, cache):

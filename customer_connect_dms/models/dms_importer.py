@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from .dms_bulk import normalize_email
+from .dms_bulk import normalize_email, read_plain
 from .dms_import_profile import normalize_column
 from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
 from .dms_pdf import (
@@ -695,7 +695,10 @@ class DmsImporter(models.AbstractModel):
                 ]
             )
         )
-        return {p.ref: p for p in partners}
+        # the numbers from the cache after one fetch, not through each record
+        # (50,000 customers: 2.5 s through the records)
+        refs = read_plain(partners, ["ref"])
+        return {refs[p.id]["ref"]: p for p in partners}
 
     def _diff(self, record, vals):
         """The part of ``vals`` that would change ``record``."""
@@ -1088,8 +1091,8 @@ class DmsImporter(models.AbstractModel):
             }
         else:
             synced = {
-                row["id"]: {k: v for k, v in row.items() if v and k != "id"}
-                for row in parents.read(names, load=None)
+                parent_id: {k: v for k, v in row.items() if v and k != "id"}
+                for parent_id, row in read_plain(parents, names).items()
             }
         for item in items:
             if item.action == "create":

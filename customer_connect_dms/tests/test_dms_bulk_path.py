@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.customer_connect_dms.models.dms_bulk import read_plain
+
 from .common import DmsImportCase
 
 # path forced per import: the ORM's create, or COPY + INSERT ... SELECT
@@ -164,6 +166,48 @@ class TestDmsBulkPath(DmsBulkCase):
         self.assertEqual((again.count_created, again.count_unchanged), (0, 5))
         again = self._run("contacts", CONTACTS, "ORM", BULK)
         self.assertEqual((again.count_created, again.count_unchanged), (0, 5))
+
+    def test_cache_and_plain_reads_hold_what_the_database_holds(self):
+        # the bulk path puts the values it writes in the new records' cache
+        # (as _create does) and reads parents from the cache (read_plain):
+        # both must be what the ORM reads back from the database
+        self._import_both("BLK")
+        customers, contacts = self._partners("BLK")
+        partners = customers + contacts
+        cache = self.env.cache
+        fields_ = [f for f in partners._fields.values() if f.store and f.column_type]
+        cached = {
+            (record.id, field.name): field.convert_to_read(record[field.name], record)
+            for record in partners
+            for field in fields_
+            if cache.contains(record, field)
+        }
+        # most of the written columns came from the cache, not a fetch
+        self.assertGreater(len(cached), len(partners) * 20)
+        self.env.invalidate_all()
+        for (record_id, name), value in cached.items():
+            record = partners.browse(record_id)
+            stored = record._fields[name].convert_to_read(record[name], record)
+            self.assertEqual(value, stored, f"{record.name}: {name}")
+        names = [
+            n
+            for n in [
+                *partners._commercial_fields(),
+                *partners._address_fields(),
+                "lang",
+                "name",
+                "ref",
+                "commercial_partner_id",
+                "user_id",
+                "is_company",
+                "credit_limit",
+                "create_date",
+            ]
+            if partners._fields[n].store
+        ]
+        expected = {row["id"]: row for row in partners.read(names, load=None)}
+        self.env.invalidate_all()
+        self.assertEqual(read_plain(partners, names), expected)
 
     def test_query_count_does_not_grow_with_rows(self):
         def import_customers(prefix, count):
