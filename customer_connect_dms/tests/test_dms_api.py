@@ -1,10 +1,9 @@
-import json
 import os
 import tempfile
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DmsImportCase
+from .common import DmsImportCase, call_dms_api
 
 
 @tagged("post_install", "-at_install")
@@ -22,23 +21,7 @@ class TestDmsApi(DmsImportCase, HttpCase):
         )
 
     def _call(self, method, *args):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "customer_connect_dms.api",
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
+        return call_dms_api(self, method, *args)
 
     def test_json_rpc_upserts_idempotently(self):
         self.authenticate("dms_connector", "dms_connector-2026")

@@ -107,15 +107,9 @@ class TestDmsBulkPath(DmsBulkCase):
         bulk_rows = self._comparable("res_partner", bulk_all, links, skip=["write_uid"])
         for row in orm_rows + bulk_rows:
             row["ref"] = (row["ref"] or "")[3:]
-        self.assertEqual(len(orm_rows), len(bulk_rows))
-        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
-            differences = {
-                name: (bulk_row[name], orm_row.get(name))
-                for name in bulk_row
-                if bulk_row[name] != orm_row.get(name)
-            }
-            self.assertEqual(set(bulk_row), set(orm_row))
-            self.assertFalse(differences, f"bulk path vs ORM, row {orm_row['name']}")
+        self._assert_same_rows(
+            orm_rows, bulk_rows, lambda row: f"bulk path vs ORM, row {row['name']}"
+        )
         # what the ORM reads back, through the fields (cache invalidated)
         self.env.invalidate_all()
         hill = bulk_customers[0]
@@ -340,21 +334,12 @@ class TestDmsBulkInvoices(DmsBulkCase):
         _bulk_run, bulk_moves = self._invoices("BLK", BULK)
         self.assertEqual(self.farm.customer_rank - rank_after_orm, rank_after_orm - rank_before)
         orm_rows, bulk_rows = self._move_rows(orm_moves, "ORM"), self._move_rows(bulk_moves, "BLK")
-        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
-            differences = {
-                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
-            }
-            self.assertFalse(differences, f"move {orm_row['name']}")
+        self._assert_same_rows(orm_rows, bulk_rows, lambda row: f"move {row['name']}")
         orm_lines, bulk_lines = (
             self._line_rows(orm_moves, "ORM"),
             self._line_rows(bulk_moves, "BLK"),
         )
-        self.assertEqual(len(orm_lines), len(bulk_lines))
-        for orm_row, bulk_row in zip(orm_lines, bulk_lines, strict=True):
-            differences = {
-                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
-            }
-            self.assertFalse(differences, f"line {orm_row['name']}")
+        self._assert_same_rows(orm_lines, bulk_lines, lambda row: f"line {row['name']}")
         # settled in the DMS: the same entries, reconciled the same way
         orm_entries, orm_partials = self._settlements(orm_moves, "ORM")
         bulk_entries, bulk_partials = self._settlements(bulk_moves, "BLK")
@@ -365,11 +350,9 @@ class TestDmsBulkInvoices(DmsBulkCase):
         bulk_entries = bulk_entries.sorted("ref")
         orm_rows = self._entry_rows(orm_entries, "ORM")
         bulk_rows = self._entry_rows(bulk_entries, "BLK")
-        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
-            differences = {
-                n: (bulk_row[n], orm_row.get(n)) for n in bulk_row if bulk_row[n] != orm_row.get(n)
-            }
-            self.assertFalse(differences, f"settlement entry {orm_row.get('ref')}")
+        self._assert_same_rows(
+            orm_rows, bulk_rows, lambda row: f"settlement entry {row.get('ref')}"
+        )
         # numbered on from the ORM's, in the journal's sequence
         self.assertEqual(
             bulk_entries.mapped("sequence_number"),

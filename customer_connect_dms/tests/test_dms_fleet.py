@@ -455,14 +455,9 @@ class TestDmsFleetBulk(DmsBulkCase):
         bulk_rows = self._comparable("res_partner", results["BLK"], links, skip=["write_uid"])
         for row in orm_rows + bulk_rows:
             row["ref"] = (row["ref"] or "")[3:]
-        self.assertEqual(len(orm_rows), len(bulk_rows))
-        for orm_row, bulk_row in zip(orm_rows, bulk_rows, strict=True):
-            differences = {
-                name: (bulk_row[name], orm_row.get(name))
-                for name in bulk_row
-                if bulk_row[name] != orm_row.get(name)
-            }
-            self.assertFalse(differences, f"bulk path vs ORM, row {orm_row['name']}")
+        self._assert_same_rows(
+            orm_rows, bulk_rows, lambda row: f"bulk path vs ORM, row {row['name']}"
+        )
         # re-imported through the other path: nothing changes
         again = self._run("customers", self.TEXT, "BLK", ORM)
         self.assertEqual((again.count_created, again.count_unchanged), (0, 22), again.message)

@@ -1,7 +1,6 @@
 import base64
 import hashlib
 import io
-import json
 import os
 import tempfile
 import zipfile
@@ -12,7 +11,7 @@ from odoo.tools import mute_logger
 
 from ..models.dms_importer import DmsRow
 from ..models.dms_pdf import DmsPdf
-from .common import DmsImportCase
+from .common import DmsImportCase, call_dms_api
 
 HEADER = "number,customer_number,date,due_date,amount_total,amount_residual,pdf_file\n"
 
@@ -373,23 +372,7 @@ class TestDmsInvoicePdf(DmsImportCase, HttpCase):
     # the connector API -----------------------------------------------
 
     def _call(self, method, *args):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "customer_connect_dms.api",
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
+        return call_dms_api(self, method, *args)
 
     def test_api_takes_pdfs_as_base64(self):
         self.authenticate("dms_pdf_connector", "dms_pdf_connector-2026")
