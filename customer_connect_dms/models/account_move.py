@@ -288,14 +288,13 @@ class AccountMove(models.Model):
         )
         currency = company.currency_id
         creates = [i for i in items if i.action == "create"]
-        receivable_of = {}
-        for partner in {i.vals["create"]["partner_id"] for i in creates}:
-            receivable_of[partner] = (
-                self.env["res.partner"]
-                .browse(partner)
-                .with_company(company)
-                .property_account_receivable_id.id
-            )
+        # read together (one query, not one per customer)
+        partners = (
+            self.env["res.partner"]
+            .browse({i.vals["create"]["partner_id"] for i in creates})
+            .with_company(company)
+        )
+        receivable_of = {p.id: p.property_account_receivable_id.id for p in partners}
         Bulk = self.env["customer_connect_dms.bulk"]
         if Bulk._use_bulk_path(len(creates)) and self._dms_bulk_possible(creates, journal):
             # many new invoices: written and posted in bulk (below)
@@ -403,11 +402,29 @@ class AccountMove(models.Model):
             by_partner[vals["partner_id"]].append(move.id)
         self._dms_subscribe_customers(moves, by_partner)
         Partner = self.env["res.partner"]
-        for partner_id, move_ids in by_partner.items():
-            partner = Partner.browse(partner_id)
-            (partner | partner.commercial_partner_id)._increase_rank("customer_rank", len(move_ids))
+        self._dms_increase_customer_rank(
+            {
+                Partner.browse(partner_id): len(move_ids)
+                for partner_id, move_ids in by_partner.items()
+            }
+        )
         self.env.flush_all()
         return moves
+
+    @api.model
+    def _dms_increase_customer_rank(self, counts):
+        """What _post does to the customer rank of each partner of
+        ``counts`` ({partner: documents posted}) and of its commercial
+        partner, one UPDATE per distinct increase (not per partner)."""
+        increase = defaultdict(int)
+        for partner, count in counts.items():
+            for target in partner | partner.commercial_partner_id:
+                increase[target.id] += count
+        by_increase = defaultdict(list)
+        for partner_id, count in increase.items():
+            by_increase[count].append(partner_id)
+        for count, partner_ids in by_increase.items():
+            self.env["res.partner"].browse(partner_ids)._increase_rank("customer_rank", count)
 
     @api.model
     def _dms_subscribe_customers(self, moves, move_ids_of_partner):
@@ -611,8 +628,7 @@ class AccountMove(models.Model):
             for line in lines:
                 if line.partner_id and line.account_id.account_type == "asset_receivable":
                     counts[line.partner_id] += 1
-            for partner, count in counts.items():
-                (partner | partner.commercial_partner_id)._increase_rank("customer_rank", count)
+            self._dms_increase_customer_rank(counts)
             for index, move in zip(rest, moves, strict=True):
                 entries_of[index] = move
         self.env.flush_all()

@@ -603,7 +603,36 @@ class DmsBulkWriter(models.AbstractModel):
                     ]
                     subset = records.browse([record_id for record_id, _value in pairs])
                     column = [value for _record_id, value in pairs]
+                rounded = field.type == "monetary" and self._rounded_amounts(
+                    field, records, subset, column, group_rows
+                )
+                if rounded:
+                    cache.update(subset, field, rounded)
+                    continue
                 cache.update(subset, field, self._cache_values(field, subset, column))
+
+    def _rounded_amounts(self, field, records, subset, column, group_rows):
+        """The amounts ``column`` of ``subset`` rounded in their currency,
+        as Monetary.convert_to_cache rounds them, with the currency taken
+        from each row (the field's convert_to_cache reads it from the
+        record: a query per record whose currency is not cached yet); None
+        when a row lacks its currency (converted by the field then)."""
+        currency_field = field.get_currency_field(records)
+        if len(subset) != len(group_rows) or any(
+            currency_field not in stored for stored in group_rows
+        ):
+            return None
+        currencies = {}
+        rounded = []
+        for value, stored in zip(column, group_rows, strict=True):
+            value = float(value or 0.0)
+            currency_id = stored[currency_field]
+            if value and currency_id:
+                if currency_id not in currencies:
+                    currencies[currency_id] = self.env["res.currency"].browse(currency_id)
+                value = currencies[currency_id].round(value)
+            rounded.append(value)
+        return rounded
 
     def _cache_values(self, field, group, values):
         """``values`` (as written) of ``field`` in its cache format, for the
