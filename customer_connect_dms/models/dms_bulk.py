@@ -1025,6 +1025,7 @@ class DmsBulkWriter(models.AbstractModel):
             # _compute_invoice_partner_display_info; without a partner it
             # names the creator, in the account module's words
             filled.append("invoice_partner_display_name")
+        filled += self._bulk_move_partner_fields(Move, rows)
         # inverses with nothing to do on moves without lines yet (partner,
         # payment terms, currency: they reach the lines, given after) or on
         # values given (journal, company: they recompute what is given); the
@@ -1038,6 +1039,53 @@ class DmsBulkWriter(models.AbstractModel):
             "payment_reference",
         }
         return filled, (), inverses_done
+
+    # fields of a move that Odoo computes from its partner, journal, company,
+    # currency and type only (fiscal position, shipping address, bank,
+    # salesperson, team, terms...): computed by Odoo on one new record per
+    # distinct set of those, not on every move and then written back with
+    # an UPDATE of every new row
+    MOVE_PARTNER_FIELDS = (
+        "fiscal_position_id",
+        "partner_shipping_id",
+        "partner_bank_id",
+        "invoice_user_id",
+        "team_id",
+        "narration",
+        "preferred_payment_method_line_id",
+        "invoice_payment_term_id",
+    )
+    MOVE_PARTNER_KEY = ("move_type", "partner_id", "journal_id", "company_id", "currency_id")
+
+    def _bulk_move_partner_fields(self, Move, rows):
+        """Fill MOVE_PARTNER_FIELDS (those of the model no row gives) in
+        ``rows`` with Odoo's own computes, run once on a new record per
+        distinct MOVE_PARTNER_KEY; return their names."""
+        fields_ = Move._fields
+        names = [
+            name
+            for name in self.MOVE_PARTNER_FIELDS
+            if name in fields_ and fields_[name].store and all(name not in row for row in rows)
+        ]
+        if not names:
+            return []
+        keys = list(dict.fromkeys(tuple(row.get(k) for k in self.MOVE_PARTNER_KEY) for row in rows))
+        # one recordset of new records: each compute runs once for all of them
+        news = Move.concat(
+            *(Move.new(dict(zip(self.MOVE_PARTNER_KEY, key, strict=True))) for key in keys)
+        )
+        values_of = {}
+        for key, new in zip(keys, news, strict=True):
+            values = {}
+            for name in names:
+                value = new[name]
+                if fields_[name].type == "many2one":
+                    value = value.id or None
+                values[name] = value or None
+            values_of[key] = values
+        for row in rows:
+            row.update(values_of[tuple(row.get(k) for k in self.MOVE_PARTNER_KEY)])
+        return names
 
     def _bulk_computed_account_move_line(self, Line, rows, ids):
         """Fill the stored computed fields of the journal items of new DMS

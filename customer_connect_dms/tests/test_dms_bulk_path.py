@@ -328,6 +328,14 @@ class TestDmsBulkInvoices(DmsBulkCase):
         ]
 
     def test_same_invoices_as_create_and_post(self):
+        # what a move takes from its customer, journal and company (fiscal
+        # position, invoice terms) differs between the two customers
+        golf = self.env["res.partner"].search([("ref", "=", "90002")])
+        golf.property_account_position_id = self.env["account.fiscal.position"].create(
+            {"name": "Export", "company_id": self.env.company.id}
+        )
+        self.env["ir.config_parameter"].set_param("account.use_invoice_terms", True)
+        self.env.company.invoice_terms = "Payment within 30 days."
         rank_before = self.farm.customer_rank
         _orm_run, orm_moves = self._invoices("ORM", ORM)
         rank_after_orm = self.farm.customer_rank
@@ -361,6 +369,11 @@ class TestDmsBulkInvoices(DmsBulkCase):
         self.assertEqual(
             set(bulk_entries.mapped("sequence_prefix")), set(orm_entries.mapped("sequence_prefix"))
         )
+        self.assertEqual(
+            [(m.invoice_user_id, bool(m.fiscal_position_id)) for m in bulk_moves],
+            [(self.env.user, False)] * 2 + [(self.env.user, True)] * 2,
+        )
+        self.assertIn("30 days", bulk_moves[0].narration)
         # Odoo's own computations give back what the bulk path stored
         self.env.invalidate_all()
         for move in bulk_moves:
