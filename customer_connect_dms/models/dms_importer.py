@@ -28,11 +28,12 @@ _logger = logging.getLogger(__name__)
 CREATE_CHUNK = 1000
 # rows written per background step (one commit each)
 BACKGROUND_CHUNK = 2000
-# a real run of a file with more rows than this goes to the background
-# whatever was asked: one transaction of 100,000 invoices ran out of the
-# server's memory (limit_memory_hard), and a dealer's browser would have
-# waited half an hour for it
-FOREGROUND_MAX_ROWS = 20000
+# a real run of a file with more rows than this (per kind) goes to the
+# background whatever was asked: one transaction of 100,000 invoices (with
+# their journal items, settlements and reconciliations) ran out of the
+# server's memory (limit_memory_hard); 150,000 contacts fit in it, in 40 s
+FOREGROUND_MAX_ROWS = {"invoices": 20000, "customers": 200000, "contacts": 200000}
+FOREGROUND_MAX_ROWS_OTHER = 20000
 AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
 IMPORT_CONTEXT = {
     # imports write thousands of records: no chatter message per record
@@ -219,7 +220,8 @@ class DmsImporter(models.AbstractModel):
             return self._fail(run, str(error))
         if pdf_source is not None:
             options["pdf_source"] = pdf_source
-        if not run.dry_run and len(rows) > FOREGROUND_MAX_ROWS:
+        foreground_max = FOREGROUND_MAX_ROWS.get(run.kind, FOREGROUND_MAX_ROWS_OTHER)
+        if not run.dry_run and len(rows) > foreground_max:
             if pdf_source is not None and "pdf_file" in column_map.values():
                 # the background job reads the run's file again, not the
                 # drop folder (its files are archived after this run)
@@ -230,7 +232,7 @@ class DmsImporter(models.AbstractModel):
                         "import at once. Drop files of at most %(max)s rows, or a ZIP of the "
                         "export and its PDFs.",
                         rows=len(rows),
-                        max=FOREGROUND_MAX_ROWS,
+                        max=foreground_max,
                     ),
                 )
             run.write(

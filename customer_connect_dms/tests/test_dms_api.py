@@ -97,7 +97,7 @@ class TestDmsDropFolder(DmsImportCase):
                 "number,name\n" + "".join(f"0095{i},Big Folder Farm {i}\n" for i in range(4))
             )
         limit = dms_importer.FOREGROUND_MAX_ROWS
-        dms_importer.FOREGROUND_MAX_ROWS = 3
+        dms_importer.FOREGROUND_MAX_ROWS = {"customers": 3}
         try:
             self.env["customer_connect_dms.api"]._cron_import_drop_folder()
         finally:

@@ -66,7 +66,7 @@ class TestDmsBackground(DmsImportCase):
 
         text = "number,name\n" + "".join(f"0080{i},Big Farm {i}\n" for i in range(4))
         limit = dms_importer.FOREGROUND_MAX_ROWS
-        dms_importer.FOREGROUND_MAX_ROWS = 3
+        dms_importer.FOREGROUND_MAX_ROWS = {"customers": 3}
         try:
             dry = self._import("customers", text, dry_run=True)
             run = self._import("customers", text)
