@@ -376,25 +376,9 @@ class AccountMove(models.Model):
                 **Bulk._bulk_move_amounts("out_invoice", item.vals["total"]),
             )
             move_vals.append(vals)
-        moves = Bulk._bulk_create(Move, move_vals)
-        # as account.move.create ends: its inverses (journal, partner, name)
-        # wrote on the moves, which is no manual change
-        moves.is_manually_modified = False
-        line_vals = [
-            {**line, "move_id": move.id}
-            for move, lines in zip(moves, lines_of, strict=True)
-            for line in lines
-        ]
-        lines = Bulk._bulk_create(
-            self.env["account.move.line"].with_context(**IMPORT_CONTEXT), line_vals
-        )
+        moves, _lines = self._dms_bulk_write_posted(Move, move_vals, lines_of)
         for item, move in zip(items, moves, strict=True):
             item.record = move
-        with moves._check_balanced({"records": moves}):
-            pass
-        lines._check_tax_lock_date()
-        lines._check_constrains_account_id_journal_id()
-        lines.filtered("analytic_distribution")._create_analytic_lines()
         # what _post does after setting the state (no future dates, no
         # reversals, no zero totals here: the checks refused them)
         by_partner = defaultdict(list)
@@ -410,6 +394,32 @@ class AccountMove(models.Model):
         )
         self.env.flush_all()
         return moves
+
+    @api.model
+    def _dms_bulk_write_posted(self, Move, move_vals, lines_of):
+        """Write posted moves (``move_vals``) and their journal items
+        (``lines_of[i]`` for move i) with the bulk writer, and check them as
+        _post checks them: balanced, the tax lock date, accounts allowed in
+        the journal; then their analytic lines. Return (moves, lines)."""
+        Bulk = self.env["customer_connect_dms.bulk"]
+        moves = Bulk._bulk_create(Move, move_vals)
+        # as account.move.create ends: its inverses (journal, partner, name)
+        # wrote on the moves, which is no manual change
+        moves.is_manually_modified = False
+        lines = Bulk._bulk_create(
+            self.env["account.move.line"].with_context(**IMPORT_CONTEXT),
+            [
+                {**line, "move_id": move.id}
+                for move, lines in zip(moves, lines_of, strict=True)
+                for line in lines
+            ],
+        )
+        with moves._check_balanced({"records": moves}):
+            pass
+        lines._check_tax_lock_date()
+        lines._check_constrains_account_id_journal_id()
+        lines.filtered("analytic_distribution")._create_analytic_lines()
+        return moves, lines
 
     @api.model
     def _dms_increase_customer_rank(self, counts):
@@ -433,9 +443,13 @@ class AccountMove(models.Model):
         followers: the partner follows with Odoo's default subtypes, the
         external ones for a customer without an internal user."""
         moves.check_access("write")  # message_subscribe's check for others
+        # followers are written as the system, as _insert_followers writes
+        # them (after the access check above)
         Followers = self.env["mail.followers"].sudo()
         default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self._name)
         partner_ids = list(move_ids_of_partner)
+        # which partners are customers (share users or none), read as the
+        # system as _add_default_followers reads it: only ids come out
         customers = set(
             self.env["res.partner"]
             .sudo()
@@ -609,21 +623,7 @@ class AccountMove(models.Model):
                     ),
                 )
                 move_vals.append(vals)
-            moves = Bulk._bulk_create(Move, move_vals)
-            moves.is_manually_modified = False
-            lines = Bulk._bulk_create(
-                self.env["account.move.line"].with_context(**IMPORT_CONTEXT),
-                [
-                    {**line, "move_id": move.id}
-                    for move, lines in zip(moves, lines_of, strict=True)
-                    for line in lines
-                ],
-            )
-            with moves._check_balanced({"records": moves}):
-                pass
-            lines._check_tax_lock_date()
-            lines._check_constrains_account_id_journal_id()
-            lines.filtered("analytic_distribution")._create_analytic_lines()
+            moves, lines = self._dms_bulk_write_posted(Move, move_vals, lines_of)
             counts = defaultdict(int)
             for line in lines:
                 if line.partner_id and line.account_id.account_type == "asset_receivable":
