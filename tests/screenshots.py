@@ -8,13 +8,14 @@ Signs in as the demo's portal contact (README, "Log-ins"), drives headless
 Chromium over its DevTools protocol (the session cookie is handed to the
 browser, no password typed in a page), captures the Customer Activity list
 and the Statement of Account page, and the first page of the statement PDF
-(``pdftoppm``, from poppler-utils). Needs ``requests`` and
+and of the newest invoice's PDF (``pdftoppm``, from poppler-utils). Needs ``requests`` and
 ``websocket-client`` (both in Odoo's requirements) and chromium.
 """
 
 import argparse
 import base64
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -147,14 +148,23 @@ def main():
             print(out / name)
     finally:
         browser.close()
-    pdf = session.get(f"{args.base}/my/statement/pdf?kind=outstanding", timeout=300)
-    if pdf.headers.get("Content-Type", "").startswith("application/pdf") and shutil.which(
-        "pdftoppm"
-    ):
+    # the PDFs, first page each: the statement and the newest invoice, as the
+    # contact downloads them (the invoice's legal PDF, with the letterhead)
+    invoices = session.get(f"{args.base}/my/invoices", timeout=60).text
+    newest = re.search(r"/my/invoices/(\d+)", invoices)
+    pdfs = {"statement-pdf": "/my/statement/pdf?kind=outstanding"}
+    if newest:
+        pdfs["invoice-pdf"] = f"/my/invoices/{newest.group(1)}?report_type=pdf&download=true"
+    for name, url in pdfs.items():
+        pdf = session.get(args.base + url, timeout=300)
+        if not pdf.headers.get("Content-Type", "").startswith("application/pdf"):
+            print(f"{url}: no PDF", file=sys.stderr)
+            continue
         with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
             file.write(pdf.content)
             file.flush()
-            target = out / "statement-pdf"
+            target = out / name
+            # 80 dpi, 8-bit palette: legible and well under 300 KB
             subprocess.run(
                 [
                     "pdftoppm",

@@ -99,12 +99,7 @@ class ConnectPortalActivity(PortalAccount):
             for move_type in moves.mapped("move_type")
         ):
             raise AccessError(request.env._("These documents are not open to you."))
-        pdf = (
-            request.env["ir.actions.report"]
-            .sudo()
-            .with_company(moves.company_id[:1])
-            ._render_qweb_pdf("account.account_invoices", moves.ids)[0]
-        )
+        pdf = moves._connect_documents_pdf()
         request.env["customer_connect.portal.event"]._record("documents_downloaded", moves)
         filename = f"{request.env.user.commercial_partner_id.name} documents.pdf"
         return request.make_response(
@@ -152,6 +147,16 @@ class ConnectPortalActivity(PortalAccount):
                 invoice = request.env["account.move"].browse(invoice_id).exists()
                 if invoice and not invoice._connect_opens_for("documents"):
                     raise AccessError(request.env._("This document is not open to you."))
+        if report_type == "pdf":
+            # print and download give the invoice's legal PDF, made now if
+            # it is the first time (never "PROFORMA" for a posted invoice)
+            try:
+                invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+            except (AccessError, MissingError):
+                return request.redirect("/my")
+            # checked just above, by Odoo's own rule (rules or token) and
+            # the area's gate: the PDF is made as the system
+            invoice_sudo._connect_ensure_legal_pdfs()
         response = super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
@@ -167,6 +172,33 @@ class ConnectPortalActivity(PortalAccount):
                 kind, request.env["account.move"].browse(invoice_id)
             )
         return response
+
+    def _show_report(self, model, report_type, report_ref, download=False):
+        if (
+            model._name == "account.move"
+            and len(model) == 1
+            and model.state == "posted"
+            and model.is_sale_document(include_receipts=True)
+        ):
+            if report_type == "pdf" and model.invoice_pdf_report_id:
+                # print shows the same legal PDF as download, not a new
+                # rendering of the report
+                pdf = model.invoice_pdf_report_id.raw
+                disposition = content_disposition(model.invoice_pdf_report_id.name)
+                if not download:
+                    disposition = disposition.replace("attachment", "inline", 1)
+                return request.make_response(
+                    pdf,
+                    headers=[
+                        ("Content-Type", "application/pdf"),
+                        ("Content-Length", len(pdf)),
+                        ("Content-Disposition", disposition),
+                    ],
+                )
+            # the invoice page's HTML view of a posted invoice is the invoice,
+            # whether or not its PDF has been made yet
+            request.update_context(proforma_invoice=False)
+        return super()._show_report(model, report_type, report_ref, download=download)
 
 
 class ConnectReportController(ReportController):

@@ -29,3 +29,4 @@ from . import connect_web_lead
 from . import crm_lead
 from . import portal_project_status
 from . import connect_dispute
+from . import res_currency

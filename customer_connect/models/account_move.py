@@ -1,8 +1,12 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import sql
+from odoo.tools import pdf, sql
 
 from .connect_dispute import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
 
 # The fields that hand out an invoice's document (its PDF): reading them is
 # "download and print" (the "documents" area), not merely seeing the invoice.
@@ -83,6 +87,90 @@ class AccountMove(models.Model):
         return self.env.user._connect_opens_documents(
             area, [(move.company_id, move.commercial_partner_id) for move in self.sudo()]
         )
+
+    # -- the invoice as a document: its legal PDF
+    def _connect_legal_pdf_moves(self):
+        """The posted customer invoices and credit notes among these that have
+        no legal PDF yet (``invoice_pdf_report_id``)."""
+        return self.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.is_sale_document(include_receipts=True)
+                and not move.invoice_pdf_report_id
+            )
+        )
+
+    def _connect_ensure_legal_pdfs(self):
+        """Give each posted customer invoice or credit note among these its
+        legal PDF, made as Odoo's Send makes it (account.move.send: the
+        invoice's report, its e-invoicing documents, kept on the invoice as
+        ``invoice_pdf_report_file``), and return their attachments in order.
+
+        Made when the customer first needs it (print, download, several as
+        one, e-mail), not when the invoice is posted: a rendering costs about
+        a second, DMS imports post thousands of invoices the customer may
+        never open, and until the customer looks the dealer may still reset
+        the invoice to draft and correct it (Odoo then drops the PDF). Once
+        made, it is kept and never rendered again, as Odoo does once an
+        invoice is sent; a PDF copy shipped by the DMS is already the legal
+        one. Odoo marks the invoice as sent ("sent or PDF generated")."""
+        # the caller's right to read them; the PDF is written as the system
+        # (portal users cannot create attachments on invoices)
+        self.check_access("read")
+        todo = self.sudo()._connect_legal_pdf_moves()
+        if todo:
+            # two first downloads at once make one PDF: the second waits for
+            # the first, then finds its PDF
+            self.env.cr.execute(
+                "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE",
+                [tuple(todo.ids)],
+            )
+            todo.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+            todo = todo._connect_legal_pdf_moves()
+        for company, moves in todo.grouped("company_id").items():
+            self.env["account.move.send"].sudo().with_company(company)._generate_and_send_invoices(
+                moves, sending_methods=["manual"], allow_fallback_pdf=False
+            )
+        return self.sudo().invoice_pdf_report_id
+
+    def _connect_documents_pdf(self):
+        """These invoices and credit notes as one PDF ("Download selected as
+        one PDF"): each one's legal PDF, in order, made first where missing;
+        a document without one (not posted) is rendered. The caller has
+        checked that the user may download them."""
+        moves = self.sudo()
+        try:
+            with self.env.cr.savepoint():
+                self._connect_ensure_legal_pdfs()
+        except Exception:
+            # several documents in one rendering can fail where one does not
+            # (an unpatched wkhtmltopdf exits 1 on several): one at a time,
+            # and a document whose legal PDF cannot be made (an e-invoicing
+            # error, say) is rendered as it stands below
+            _logger.warning("Legal PDFs of %s in one rendering failed", moves.ids, exc_info=True)
+            for move in self:
+                try:
+                    with self.env.cr.savepoint():
+                        move._connect_ensure_legal_pdfs()
+                except Exception:
+                    _logger.warning("Legal PDF of %s failed", move.id, exc_info=True)
+        streams = []
+        for move in moves:
+            if move.invoice_pdf_report_id:
+                streams.append(move.invoice_pdf_report_id.raw)
+            else:
+                streams.append(
+                    self.env["ir.actions.report"]
+                    .sudo()
+                    .with_company(move.company_id)
+                    ._render_qweb_pdf("account.account_invoices", move.ids)[0]
+                )
+        if len(streams) == 1:
+            return streams[0]
+        if not all(stream.startswith(b"%PDF") for stream in streams):
+            # under test Odoo's reports are HTML (no wkhtmltopdf run)
+            return b"\n".join(streams)
+        return pdf.merge_pdf(streams)
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):

@@ -80,8 +80,8 @@ class StatementCommon(models.AbstractModel):
 
     @api.model
     def _connect_amount_in_words(self, amount, currency, partner):
-        """The balance in words, in the customer's language (Odoo's
-        amount_to_text, which is num2words with the currency's units)."""
+        """The balance in words, in the customer's language and the
+        currency's own words (amount_to_text, models/res_currency.py)."""
         words = currency.with_context(lang=partner.lang or "en_US").amount_to_text(abs(amount))
         if amount < 0:
             return self.env._("%(amount)s in your favour", amount=words)

@@ -1,11 +1,36 @@
+import contextlib
 import re
+import subprocess
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools import config
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 TOKEN_RE = re.compile(r"/web/signup\?[^\"']*token=([A-Za-z0-9_\-=%.]+)")
+
+
+def pdf_text(pdf):
+    """The text of a PDF as a reader would copy it (poppler's pdftotext, in
+    reading order), whitespace collapsed to single spaces."""
+    assert pdf.startswith(b"%PDF"), pdf[:200]
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(text.split())
+
+
+@contextlib.contextmanager
+def real_pdfs():
+    """Reports rendered by wkhtmltopdf, as in production, also in requests
+    to the test server: Odoo's report engine returns the HTML instead of a
+    PDF while the test switches are on (ir.actions.report._render_qweb_pdf;
+    ``force_report_rendering`` in the context does the same for calls made
+    in the test itself). Nothing else reads them while serving a page."""
+    with patch.dict(config.options, {"test_enable": False, "test_file": False}):
+        yield
 
 
 class ConnectCase(AccountTestInvoicingCommon):

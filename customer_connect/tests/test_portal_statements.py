@@ -34,7 +34,7 @@ class TestPortalStatements(ConnectCase, HttpCase):
         self.assertIn(self.farm_invoice.name, response.text)
         self.assertNotIn(self.golf_invoice.name, response.text, "another customer's")
         self.assertIn("o_connect_amount_in_words", response.text)
-        self.assertIn("Two Hundred And Fifty", response.text)
+        self.assertIn("two hundred and fifty dollars", response.text)
         self.assertIn("data:image/png;base64,", response.text, "the pay QR code")
         events = self.env["customer_connect.portal.event"].search(
             [("commercial_partner_id", "=", self.farm.id), ("kind", "=", "statement_downloaded")]

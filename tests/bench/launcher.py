@@ -15,6 +15,7 @@ def odoo_setup():
             "-c",
             (
                 'set -e; source "$1/bin/lib.sh"; find_odoo >&2; start_pg >&2; '
+                'use_patched_wkhtmltopdf; printf "%s\\n" "$PATH"; '
                 'printf "%s\\0" "${ODOO_CMD[@]}"; printf "\\n"; '
                 'printf "%s\\0" "${DB_ARGS[@]}"; printf "\\n"; addons_path'
             ),
@@ -25,9 +26,12 @@ def odoo_setup():
         capture_output=True,
         text=True,
     ).stdout.split("\n")
-    odoo_cmd = [a for a in out[0].split("\0") if a]
-    db_args = [a for a in out[1].split("\0") if a]
-    return odoo_cmd, db_args, out[2].strip()
+    # the PATH with a patched wkhtmltopdf first (bin/lib.sh), for Odoo's
+    # reports in this process and the Odoo processes it starts
+    os.environ["PATH"] = out[0]
+    odoo_cmd = [a for a in out[1].split("\0") if a]
+    db_args = [a for a in out[2].split("\0") if a]
+    return odoo_cmd, db_args, out[3].strip()
 
 
 def lib(cmd):

@@ -1,0 +1,183 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import ConnectCase, pdf_text, real_pdfs
+
+LETTERHEAD = ("Northfield Machinery Ltd", "12 Station Road", "Perth", "PH1 5AB")
+
+
+@tagged("post_install", "-at_install")
+class TestDocumentsPdf(ConnectCase, HttpCase):
+    """What the customer downloads, read back as the customer's PDF reader
+    reads it (pdftotext): the dealer's letterhead, the document's reference,
+    never "PROFORMA" for a posted invoice, amounts in the currency's words.
+    Real PDFs: wkhtmltopdf with patched qt (bin/lib.sh puts one on PATH)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "name": LETTERHEAD[0],
+                "street": LETTERHEAD[1],
+                "city": LETTERHEAD[2],
+                "zip": LETTERHEAD[3],
+                "country_id": cls.env.ref("base.uk").id,
+                "display_invoice_amount_total_words": True,
+            }
+        )
+        cls.gbp = cls.setup_other_currency("GBP", rates=[("2016-01-01", 0.8)])
+        cls.portal_user = cls._activate(cls.farm_billing)
+        cls.invoice = cls._gbp_invoice(22836.47)
+        cls.credit_note = cls.init_invoice(
+            "out_refund", partner=cls.farm, amounts=[120.0], post=True, currency=cls.gbp
+        )
+
+    @classmethod
+    def _gbp_invoice(cls, amount):
+        return cls.init_invoice(
+            "out_invoice", partner=cls.farm, amounts=[amount], post=True, currency=cls.gbp
+        )
+
+    def assertLetterhead(self, text, what):
+        for part in LETTERHEAD:
+            self.assertIn(part, text, f"{what}: the dealer's letterhead ({part})")
+
+    def _download(self, url):
+        with real_pdfs():
+            response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf", url)
+        return response.content
+
+    def test_invoice_and_credit_note_as_downloaded(self):
+        """Download, print and a token link give the one legal PDF, made at
+        the first download as Odoo's Send makes it, and kept."""
+        self.assertFalse(self.invoice.invoice_pdf_report_id, "posted, never sent")
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        downloaded = self._download(f"/my/invoices/{self.invoice.id}?report_type=pdf&download=1")
+        legal = self.invoice.invoice_pdf_report_id
+        self.assertTrue(legal, "the legal PDF is made and kept")
+        self.assertEqual(legal.name, f"{self.invoice.name.replace('/', '_')}.pdf")
+        self.assertEqual(downloaded, legal.raw)
+        text = pdf_text(downloaded)
+        self.assertLetterhead(text, "invoice")
+        self.assertIn(f"Invoice {self.invoice.name}", text)
+        self.assertNotIn("PROFORMA", text.upper())
+        self.assertIn("pounds and forty-seven pence", text, "the total in words")
+        # printed, and through the e-mail's token link: the same document
+        printed = self._download(f"/my/invoices/{self.invoice.id}?report_type=pdf")
+        self.assertEqual(printed, legal.raw)
+        self.logout()
+        token = self.invoice._portal_ensure_token()
+        # a customer on Customer Connect signs in first, then the link opens
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        by_link = self._download(
+            f"/my/invoices/{self.invoice.id}?access_token={token}&report_type=pdf&download=1"
+        )
+        self.assertEqual(by_link, legal.raw)
+        self.assertEqual(self.invoice.invoice_pdf_report_id, legal, "made once")
+        # the invoice page's view of it
+        page = self.url_open(f"/my/invoices/{self.invoice.id}?report_type=html").text
+        self.assertIn(self.invoice.name, page)
+        self.assertNotIn("PROFORMA", page)
+
+        credit = pdf_text(
+            self._download(f"/my/invoices/{self.credit_note.id}?report_type=pdf&download=1")
+        )
+        self.assertLetterhead(credit, "credit note")
+        self.assertIn(f"Credit Note {self.credit_note.name}", credit)
+        self.assertNotIn("PROFORMA", credit.upper())
+
+    def test_invoice_page_before_any_pdf_is_no_proforma(self):
+        """Odoo's portal shows an invoice without a legal PDF as pro forma;
+        a posted one is the invoice."""
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        page = self.url_open(f"/my/invoices/{self.invoice.id}?report_type=html").text
+        self.assertIn(self.invoice.name, page)
+        self.assertNotIn("PROFORMA", page)
+        self.assertFalse(self.invoice.invoice_pdf_report_id, "a view makes no PDF")
+
+    def test_several_as_one(self):
+        """ "Download selected as one PDF": each document's legal PDF, made
+        for those without one in one rendering, one after the other."""
+        second = self._gbp_invoice(99.5)
+        moves = self.invoice | self.credit_note | second
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        query = "&".join(f"doc_{move.id}=on" for move in moves)
+        text = pdf_text(self._download(f"/my/activity/documents?{query}"))
+        self.assertLetterhead(text, "several as one")
+        for move in moves:
+            self.assertTrue(move.invoice_pdf_report_id, move.name)
+            self.assertIn(move.name, text)
+        self.assertNotIn("PROFORMA", text.upper())
+        self.assertLess(text.index(self.invoice.name), text.index(second.name))
+
+    def test_dms_shipped_copy_stays_the_legal_pdf(self):
+        """A legal PDF already there (Odoo's Send, a DMS copy) is served as
+        it is, never made again."""
+        copy = b"%PDF-1.4\n% the dealer's own copy\n"
+        self.env["ir.attachment"].create(
+            {
+                "name": "copy.pdf",
+                "raw": copy,
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self.invoice.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+        )
+        self.invoice.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        for url in (
+            f"/my/invoices/{self.invoice.id}?report_type=pdf&download=1",
+            f"/my/invoices/{self.invoice.id}?report_type=pdf",
+        ):
+            self.assertEqual(self.url_open(url).content, copy, url)
+
+    def test_legal_pdf_needs_read_access(self):
+        stranger = self._strangers()[0]
+        with self.assertRaises(Exception):  # noqa: B017 - AccessError or MissingError
+            self.invoice.with_user(stranger)._connect_ensure_legal_pdfs()
+        self.assertFalse(self.invoice.invoice_pdf_report_id)
+
+    def test_amount_in_words(self):
+        """The currency's own words in the reader's language."""
+        usd = self.company.currency_id
+        eur = self.env.ref("base.EUR")
+        en = self.gbp.with_context(lang="en_US")
+        self.assertEqual(
+            en.amount_to_text(22836.47),
+            "twenty-two thousand, eight hundred and thirty-six pounds and forty-seven pence",
+        )
+        self.assertEqual(en.amount_to_text(1.01), "one pound and one penny")
+        self.assertEqual(en.amount_to_text(20), "twenty pounds")
+        self.assertEqual(
+            usd.with_context(lang="en_US").amount_to_text(1250.1),
+            "one thousand, two hundred and fifty dollars and ten cents",
+        )
+        self.assertEqual(
+            eur.with_context(lang="en_US").amount_to_text(2.5), "two euros and fifty cents"
+        )
+        self.assertEqual(
+            eur._connect_amount_in_words(2.5, "fr_FR"), "deux euros et cinquante centimes"
+        )
+        # a currency num2words does not name keeps Odoo's words
+        jpy = self.env.ref("base.JPY")
+        self.assertEqual(jpy._connect_amount_in_words(5, "en_US"), None)
+        self.assertTrue(jpy.with_context(lang="en_US").amount_to_text(5))
+
+    def test_statement_letterhead_and_words(self):
+        """The statement: letterhead, the customer's documents, the balance
+        in words per currency (pounds and pence, dollars and cents)."""
+        self.init_invoice("out_invoice", partner=self.farm, amounts=[1250.1], post=True)
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        text = pdf_text(self._download("/my/statement/pdf"))
+        self.assertLetterhead(text, "statement")
+        self.assertIn(self.invoice.name, text)
+        self.assertIn(self.credit_note.name, text)
+        self.assertNotIn("PROFORMA", text.upper())
+        # the GBP balance: 22,836.47 - 120.00
+        self.assertIn(
+            "twenty-two thousand, seven hundred and sixteen pounds and forty-seven pence", text
+        )
+        self.assertIn("one thousand, two hundred and fifty dollars and ten cents", text)
