@@ -30,3 +30,4 @@ from . import crm_lead
 from . import portal_project_status
 from . import connect_dispute
 from . import res_currency
+from . import ir_actions_report

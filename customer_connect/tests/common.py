@@ -1,11 +1,8 @@
-import contextlib
 import re
 import subprocess
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import new_test_user
-from odoo.tools import config
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -20,17 +17,6 @@ def pdf_text(pdf):
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     return " ".join(text.split())
-
-
-@contextlib.contextmanager
-def real_pdfs():
-    """Reports rendered by wkhtmltopdf, as in production, also in requests
-    to the test server: Odoo's report engine returns the HTML instead of a
-    PDF while the test switches are on (ir.actions.report._render_qweb_pdf;
-    ``force_report_rendering`` in the context does the same for calls made
-    in the test itself). Nothing else reads them while serving a page."""
-    with patch.dict(config.options, {"test_enable": False, "test_file": False}):
-        yield
 
 
 class ConnectCase(AccountTestInvoicingCommon):
