@@ -101,7 +101,7 @@ class TestPortalStatements(ConnectCase, HttpCase):
         for part in (header, footer):
             self.assertNotIn("report_assets_common", part)
             styles = "".join(re.findall(r"<style>(.*?)</style>", part, re.DOTALL))
-            self.assertIn(".o_company_", styles, "the company layout's rules are kept")
+            self.assertIn(".d-flex", styles, "the rules of the layout's classes are kept")
             self.assertLess(len(styles), 100_000, "a part of the 450 KB bundle")
         self.assertIn(
             ".o_footer_content", "".join(re.findall(r"<style>(.*?)</style>", footer, re.DOTALL))
