@@ -367,10 +367,10 @@ def main():
     moves.write({"is_move_sent": False})
     # wkhtmltopdf fetches the report's CSS from the bench's server
     env["ir.config_parameter"].set_param("report.url", os.environ["CC_BENCH_BASE"])
-    if os.environ.get("CC_BENCH_PRINT_DELAY"):
-        env["ir.config_parameter"].set_param(
-            "report.print_delay", os.environ["CC_BENCH_PRINT_DELAY"]
-        )
+    # Odoo's default (no parameter) unless --print-delay
+    env["ir.config_parameter"].set_param(
+        "report.print_delay", os.environ.get("CC_BENCH_PRINT_DELAY") or False
+    )
     env["ir.config_parameter"].set_param(MARK, "1")
     cr.commit()
     with open(OUT, "w") as f:
