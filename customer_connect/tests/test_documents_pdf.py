@@ -199,3 +199,18 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
             "twenty-two thousand, seven hundred and sixteen pounds and forty-seven pence", text
         )
         self.assertWords("one thousand, two hundred and fifty dollars and ten cents", text)
+
+    def test_documents_do_not_wait_for_scripts(self):
+        """The portal's documents print without Odoo's 1 s wait for report
+        scripts, never longer than the dealer's own setting."""
+        Report = self.env["ir.actions.report"]
+        paperformat = self.env.ref("base.paperformat_euro")
+
+        def delay(report):
+            args = report._build_wkhtmltopdf_args(paperformat, False)
+            return args[args.index("--javascript-delay") + 1]
+
+        self.assertEqual(delay(Report), "1000", "Odoo's default for other reports")
+        self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "200")
+        self.env["ir.config_parameter"].sudo().set_param("report.print_delay", "50")
+        self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "50")
