@@ -138,6 +138,10 @@ class AccountMove(models.Model):
         one PDF"): each one's legal PDF, in order, made first where missing;
         a document without one (not posted) is rendered. The caller has
         checked that the user may download them."""
+        self.check_access("read")
+        # read, then the kept PDFs read, as the system: a portal user cannot
+        # read an invoice's attachments (the documents gate was checked by
+        # the caller, the record rules just above)
         moves = self.sudo()
         try:
             with self.env.cr.savepoint():
