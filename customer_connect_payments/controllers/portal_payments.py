@@ -73,6 +73,12 @@ class ConnectPaymentPortal(PaymentPortal):
     @route()
     def overdue_invoices_transaction(self, payment_reference, **kwargs):
         _require_payments()
+        # Odoo's route reads the first currency of none (an IndexError, a
+        # 500) when nothing of the contact's own is overdue
+        if not request.env.user._is_public() and not request.env["account.move"].search_count(
+            self._get_overdue_invoices_domain(), limit=1
+        ):
+            raise UserError(request.env._("Nothing of yours is overdue."))
         return super().overdue_invoices_transaction(payment_reference, **kwargs)
 
     @route()

@@ -26,7 +26,7 @@ PAYABLE_TYPES = ("out_invoice", "out_receipt", "out_refund")
 
 
 # what a customer may type as an amount: figures, one point for the decimals
-AMOUNT_RE = re.compile(r"^[0-9]{1,15}(?:\.[0-9]+)?$")
+AMOUNT_RE = re.compile(r"^[+-]?[0-9]{1,15}(?:\.[0-9]+)?$")
 # no online payment of a dealer comes near it; keeps every amount a float
 # exact to the cent, and 1e300 away from the providers' card forms
 AMOUNT_CEILING = Decimal(10) ** 11
@@ -183,8 +183,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
     def _parse_amount(self, value, currency, limit=None):
         """``value`` (what a customer typed, or what a browser sent) as an
         amount of ``currency``, or UserError saying why not: figures with
-        a point for the decimals (no sign, currency symbol, thousands
-        separator or exponent), at most the currency's decimals, above
+        a point for the decimals (no currency symbol, thousands separator
+        or exponent), at most the currency's decimals, above
         zero, at most ``limit`` (and never beyond AMOUNT_CEILING)."""
         _ = self.env._
         not_figures = _(

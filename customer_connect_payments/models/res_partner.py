@@ -20,9 +20,7 @@ class ResPartner(models.Model):
         with ``invoices`` ticked: a link for this contact (bound to it, see
         ``_express_token``)."""
         self.ensure_one()
-        token = self.env["customer_connect.payment.service"]._express_token(
-            self.commercial_partner_id, company
-        )
+        token = self.env["customer_connect.payment.service"]._express_token(self, company)
         query = url_encode({f"pay_{invoice.id}": 1 for invoice in invoices or ()})
         return f"{self.get_base_url()}/pay/express/{token}" + (f"?{query}" if query else "")
 
