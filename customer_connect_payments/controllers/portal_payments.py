@@ -150,9 +150,12 @@ class ConnectPaymentPortal(PaymentPortal):
             payer = documents.partner_id[:1]
         elif not user._is_public():
             payer = user.partner_id
-        else:  # a dealer's link for a free amount: its partner, token-checked next
-            partner_id = self._cast_as_int(kwargs.get("partner_id"))
-            payer = request.env["res.partner"].sudo().browse(partner_id or []).exists()
+        else:
+            # a dealer's link for a free amount: its partner is not checked
+            # yet (Odoo checks the link's token next), so nothing of it is
+            # read here (the on-account limit would tell its balance); the
+            # transaction applies it, after the token
+            payer = request.env["res.partner"]
         currency_id = self._cast_as_int(kwargs.get("currency_id"))
         currency = (
             documents.currency_id[:1]

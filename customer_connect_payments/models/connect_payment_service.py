@@ -236,6 +236,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
         owed = sum(
             move.amount_residual_signed for move in self._open_items(customer, company, True)
         )
+        # the company's setting, read as the system: a portal contact cannot
+        # read its dealer company; the caller checked the scope
         margin = company.sudo().connect_on_account_margin
         return company.sudo().currency_id.round(max(owed, 0.0) + max(margin, 0.0))
 
@@ -367,6 +369,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
         """Whether Customer Connect sets the rules of ``customer``'s
         payments: a customer on the portal (invited, active or
         inactivated). Others keep Odoo's own behaviour, as for access."""
+        # the customer's portal state, read as the system (a visitor cannot
+        # read partners); it decides the rules, it grants nothing
         customer = customer.sudo().commercial_partner_id
         return bool(customer) and customer.connect_state != "not_invited"
 
@@ -386,6 +390,8 @@ class CustomerConnectPaymentService(models.AbstractModel):
 
         :param payer: the partner paying (its customer's rules apply)
         """
+        # the documents' amounts, read as the system: the caller (Odoo's pay
+        # route) checked the access to them (token or record rules) first
         invoices = (invoices or self.env["account.move"]).sudo()
         orders = (orders or self.env["sale.order"]).sudo()
         documents = invoices or orders

@@ -332,6 +332,18 @@ class TestOdooPayRoutesTakeTheServersFigure(PayCase):
         self.assertNotIn("o_payment_form", response.text)
         self.assertIn("paid in full here", response.text)
 
+    def test_a_stranger_learns_nothing_of_a_customer_from_the_limit(self):
+        """Signed out, a free amount for a customer's partner id without its
+        link's token: Odoo's 404, not the customer's on-account limit."""
+        self.authenticate(None, None)
+        with self._quiet():
+            response = self.url_open(
+                f"/payment/pay?amount=99999999&partner_id={self.farm.id}"
+                f"&currency_id={self.invoice.currency_id.id}&access_token=forged"
+            )
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn("Pay at most", response.text)
+
     def test_customer_not_on_customer_connect_keeps_odoos_rule(self):
         """Odoo's own behaviour for a customer not on the portal (its token
         link): any well-formed amount, as Odoo's account_payment tests ask."""
