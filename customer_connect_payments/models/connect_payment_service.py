@@ -113,12 +113,17 @@ class CustomerConnectPaymentService(models.AbstractModel):
         """Whether the contact an express link was sent to still has what
         the link stands for: an active contact of ``customer`` whose portal
         access was not taken away (inactivated, or its login archived or
-        revoked, which archives it) and whose level still makes payments.
-        A link made before links were bound to a person (no recipient)
-        fails too."""
+        revoked, which archives it) and whose level still makes payments
+        (for the customer's own address: an account not inactivated). A
+        link made before links were bound to a person (no recipient) fails too."""
         if not recipient or not recipient.active or recipient.commercial_partner_id != customer:
             return False
-        if recipient.connect_login_state == "inactive":
+        # the contact inactivated; a link sent to the customer's own address
+        # stands for the account: it dies when every login of it was
+        # inactivated (the account's state)
+        if recipient.connect_login_state == "inactive" or (
+            recipient == customer and customer.connect_state == "inactive"
+        ):
             return False
         if not recipient.connect_access_level_id._grants("payments"):
             return False

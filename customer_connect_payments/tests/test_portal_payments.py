@@ -307,6 +307,17 @@ class TestExpressLinkDiesWithItsRecipient(PayCase):
         self.farm_billing.with_user(self.staff).action_connect_reactivate()
         self.assertEqual(self.url_open(f"/pay/express/{token}").status_code, 200)
 
+    def test_link_to_the_customers_address_dies_with_the_account(self):
+        """An invoice addressed to the customer itself carries a link bound
+        to the customer's own address: it dies when staff inactivate the
+        account (its only login here)."""
+        token = self.Service._express_token(self.farm, self.company)
+        page = self.url_open(f"/pay/express/{token}?pay_{self.invoice.id}=1").text
+        quote = self._quote_of(page)
+        self.farm_billing.with_user(self.staff).action_connect_inactivate()
+        self.assertEqual(self.farm.connect_state, "inactive")
+        self._assert_dead(token, quote, "the customer's account inactivated")
+
     def test_dies_when_the_login_is_archived(self):
         token, quote = self._link_and_quote()
         self.user.active = False
