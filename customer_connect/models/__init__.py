@@ -28,4 +28,5 @@ from . import connect_activation_funnel
 from . import connect_web_lead
 from . import crm_lead
 from . import portal_project_status
+from . import connect_upload
 from . import connect_dispute

@@ -1,10 +1,9 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.tools.mimetypes import guess_mimetype
 
 DISPUTE_STATES = [
     ("open", "Open"),
@@ -15,25 +14,23 @@ DISPUTE_STATES = [
 # a dispute in one of these states keeps its invoice "in dispute"
 OPEN_STATES = ("open", "under_review")
 
-# what a contact may send with a dispute: the message, and files checked by
-# their content (the browser's claimed type and the file name are not trusted)
+# what a contact may send with a dispute: the message, and files whose
+# content, name and declared type agree
 MESSAGE_MIN = 10
 MESSAGE_MAX = 4000
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-    "image/gif": "GIF",
-    "image/webp": "WebP",
-    "text/plain": "text",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-}
-# files a browser may show inline and run (an HTML or SVG file carries
-# script): never stored as a dispute's document, whatever its content says
-ATTACHMENT_REFUSED_EXTENSIONS = (".html", ".htm", ".svg", ".xhtml", ".js", ".xml")
+# the kinds of file a dispute takes (models/connect_upload.py checks them)
+ATTACHMENT_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 DISPUTE_PAGE = 20
 DISPUTE_AGEING_DAYS_DEFAULT = 14
@@ -246,18 +243,19 @@ class CustomerConnectDispute(models.Model):
         files = [f for f in files or [] if f]
         if len(files) > ATTACHMENT_MAX_COUNT:
             raise UserError(_("Attach at most %(count)s files.", count=ATTACHMENT_MAX_COUNT))
+        Upload = self.env["customer_connect.upload"]
         checked = []
         for file in files:
             if isinstance(file, tuple):
-                name, content = file
+                # (name, content) of files already stored (a reply's), or
+                # (name, content, declared type)
+                name, content, declared_type = (*file, None)[:3]
             else:
-                name = file.filename
+                name, declared_type = file.filename, file.mimetype
                 # one byte more than allowed tells "too large" without
                 # reading a huge upload into memory
                 content = file.stream.read(ATTACHMENT_MAX_BYTES + 1)
-            name = (
-                str(name or "").replace("\x00", "").strip().replace("/", "_").replace("\\", "_")
-            )[-120:] or "file"
+            name = Upload._connect_clean_name(name)
             if not content:
                 raise UserError(_("%(name)s is empty.", name=name))
             if len(content) > ATTACHMENT_MAX_BYTES:
@@ -268,17 +266,9 @@ class CustomerConnectDispute(models.Model):
                         size=ATTACHMENT_MAX_BYTES // (1024 * 1024),
                     )
                 )
-            mimetype = guess_mimetype(content, default="application/octet-stream")
-            if mimetype not in ATTACHMENT_TYPES or name.lower().endswith(
-                ATTACHMENT_REFUSED_EXTENSIONS
-            ):
-                raise UserError(
-                    _(
-                        "%(name)s is not a file we accept: send %(types)s files.",
-                        name=name,
-                        types=", ".join(sorted(set(ATTACHMENT_TYPES.values()))),
-                    )
-                )
+            # the content, the extension and the browser's declared type
+            # agree, or the file is refused with its name
+            mimetype = Upload._connect_check(name, content, declared_type, ATTACHMENT_TYPES)
             checked.append((name, content, mimetype))
         return checked
 
@@ -636,20 +626,20 @@ class CustomerConnectDispute(models.Model):
     @api.model
     def _connect_daily_status_section(self, company, date_from, date_to):
         """The disputes section of the dealer's daily status e-mail for
-        ``company``: disputes raised between ``date_from`` and ``date_to``
-        (dates, both included) and disputes open longer than the ageing
-        days (Settings). None when there is nothing to say."""
+        ``company``: disputes raised from ``date_from`` (included) to
+        ``date_to`` (excluded), the day's bounds as UTC datetimes (the
+        company's midnights: a dispute raised just after midnight belongs to
+        that day alone), and disputes open longer than the ageing days
+        (Settings) at the day's end. None when there is nothing to say."""
         _ = self.env._
-        start = datetime.combine(fields.Date.to_date(date_from), time.min)
-        end = datetime.combine(fields.Date.to_date(date_to), time.max)
         days = self._connect_ageing_days()
         # the daily e-mail is the dealer's own report, sent by a job
         Dispute = self.sudo().with_context(active_test=False)
         raised = Dispute.search(
             [
                 ("company_id", "=", company.id),
-                ("create_date", ">=", start),
-                ("create_date", "<=", end),
+                ("create_date", ">=", date_from),
+                ("create_date", "<", date_to),
             ],
             order="create_date, id",
         )
@@ -657,7 +647,7 @@ class CustomerConnectDispute(models.Model):
             [
                 ("company_id", "=", company.id),
                 ("state", "in", OPEN_STATES),
-                ("create_date", "<", end - timedelta(days=days)),
+                ("create_date", "<", date_to - timedelta(days=days)),
             ],
             order="create_date, id",
         )
@@ -679,7 +669,7 @@ class CustomerConnectDispute(models.Model):
                 _(
                     "Open for %(days)s days: %(name)s, %(customer)s, invoice %(invoice)s, "
                     "%(assignee)s",
-                    days=(end - dispute.create_date).days,
+                    days=(date_to - dispute.create_date).days,
                     name=dispute.name,
                     customer=dispute.partner_id.name,
                     invoice=dispute.move_id.name,
