@@ -19,8 +19,8 @@ Two pages of one form:
 
 Refusals are 4xx pages with the reason (400 for what was posted, 429 over
 the limits, 413 for a body over 64 KB: the form again with its first 64 KB
-and the fields' messages, the rest dropped unread), never a server error; a post caught by the honeypot gets the thank-you page and files
-nothing."""
+and the fields' messages, the rest dropped unread), never a server error;
+a post caught by the honeypot gets the thank-you page and files nothing."""
 
 from odoo import http
 from odoo.http import request

@@ -310,4 +310,3 @@ class TestActivationFunnelTour(FunnelCase, HttpCase):
             "customer_connect_activation_funnel",
             login=self.staff.login,
         )
-

@@ -206,17 +206,32 @@ class TestPortalDisputes(DailyStatusWindowMixin, DisputeCase):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
         data = {"reason_id": self.reason.id, "message": "The price is not the one agreed."}
         for upload, expected in (
-            (("photo.png", b"just some words, not a picture", "image/png"), "photo.png is a text file"),
-            (("photo.png", png, "text/plain"), "photo.png was sent as text/plain but is a PNG file"),
+            (
+                ("photo.png", b"just some words, not a picture", "image/png"),
+                "photo.png is a text file",
+            ),
+            (
+                ("photo.png", png, "text/plain"),
+                "photo.png was sent as text/plain but is a PNG file",
+            ),
             (("notes.txt", png, "text/plain"), "notes.txt is a PNG file, but its name"),
             (("quote.pdf", png, "application/pdf"), "quote.pdf is a PNG file, but its name"),
             (("quote.png", PDF, "image/png"), "quote.png is a PDF file, but its name"),
             (("photo", png, "image/png"), "photo is a PNG file, but its name"),
             # RIFF is WebP to Odoo's guess, and a WAV file too
-            (("clip.webp", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40, "image/webp"), "clip.webp is not a file we accept"),
+            (
+                ("clip.webp", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40, "image/webp"),
+                "clip.webp is not a file we accept",
+            ),
             # text beyond the first kilobyte Odoo's guess reads
-            (("notes.txt", b"a" * 2000 + b"\x00\x01\x02", "text/plain"), "notes.txt is not a file we accept"),
-            (("notes.txt", "caf\xe9 cr\xe8me ".encode("latin-1") * 10, "text/plain"), "notes.txt is not a file we accept"),
+            (
+                ("notes.txt", b"a" * 2000 + b"\x00\x01\x02", "text/plain"),
+                "notes.txt is not a file we accept",
+            ),
+            (
+                ("notes.txt", "caf\xe9 cr\xe8me ".encode("latin-1") * 10, "text/plain"),
+                "notes.txt is not a file we accept",
+            ),
         ):
             response = self._post_form(self.current, data, [("attachments", upload)])
             self.assertEqual(response.status_code, 200, upload[0])

@@ -65,7 +65,9 @@ class TestDailyStatusDms(DailyStatusWindowMixin, DmsImportCase):
 
     def _import_at(self, at, n):
         with freeze_time(at):
-            self._import("customers", f"number,name\n0040{n},Window Farm {n}\n", name=f"window{n}.csv")
+            self._import(
+                "customers", f"number,name\n0040{n},Window Farm {n}\n", name=f"window{n}.csv"
+            )
         return f"window{n}.csv ("
 
     def test_imports_day_london(self):
@@ -75,4 +77,3 @@ class TestDailyStatusDms(DailyStatusWindowMixin, DmsImportCase):
 
     def test_imports_day_chicago(self):
         self.assertSectionCoversTheDay("America/Chicago", self._import_at)
-

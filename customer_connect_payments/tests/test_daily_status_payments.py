@@ -81,4 +81,3 @@ class TestDailyStatusPayments(DailyStatusWindowMixin, ConnectCase):
 
     def test_payments_day_chicago(self):
         self.assertSectionCoversTheDay("America/Chicago", self._payment_at)
-

@@ -13,17 +13,17 @@ registry.category("web_tour.tours").add("customer_connect_activation_funnel", {
         {
             content: "The week with no activation shows no median",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W11)) td[name=hours_to_activate_median]:not(:has(.o_field_widget))",
+                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W11)) td[name=hours_to_activate_median]:empty",
         },
         {
             content: "nor an average",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W11)) td[name=hours_to_activate_avg]:not(:has(.o_field_widget))",
+                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W11)) td[name=hours_to_activate_avg]:empty",
         },
         {
             content: "and no hours to a payment that never came, in either week",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W10)) td[name=hours_to_pay_median]:not(:has(.o_field_widget))",
+                ".o_list_view .o_data_row:has(td[name=week]:contains(2026-W10)) td[name=hours_to_pay_median]:empty",
         },
     ],
 });
