@@ -3,8 +3,9 @@
 and answers in their chatter (Odoo's portal chatter, ``/mail/message/post``,
 which ``customer_connect.dispute._get_thread_with_access`` keeps to the
 dispute's own contacts). Routes check the area and hand over to
-customer_connect.dispute (models/connect_dispute.py); the record rules in
-security/portal_disputes_security.xml hold the same line for JSON-RPC."""
+customer_connect.dispute (its portal service: models/portal_disputes_service.py);
+the record rules in security/portal_disputes_security.xml hold the same line
+for JSON-RPC."""
 
 from odoo import http
 from odoo.exceptions import MissingError, UserError
@@ -13,7 +14,7 @@ from odoo.http import request
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.connect_dispute import (
+from ..models.portal_disputes import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_COUNT,
     DISPUTE_PAGE,

@@ -29,4 +29,6 @@ from . import connect_web_lead
 from . import crm_lead
 from . import portal_project_status
 from . import connect_upload
-from . import connect_dispute
+from . import portal_disputes_reason
+from . import portal_disputes
+from . import portal_disputes_service
