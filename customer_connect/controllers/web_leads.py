@@ -63,6 +63,23 @@ class ConnectWebLeads(http.Controller):
             name: httprequest.form.getlist(name) + httprequest.files.getlist(name)
             for name in [*Service._form_field_names(), HONEYPOT]
         }
+        if getattr(httprequest, "connect_form_cut", False):
+            # larger than the form takes (models/ir_http.py read it up to
+            # the limit): never filed, so checked before the CSRF token (a
+            # cut multipart post has none); the form again with what was
+            # read and each field's message, not a bare 413
+            values, errors = Service._validate(raw)
+            errors[""] = request.env._(
+                "What you sent is longer than this form takes (%(size)s KB): only its first "
+                "part is below. Shorten the fields marked and send it again.",
+                size=MAX_BODY_BYTES // 1024,
+            )
+            return self._web_lead_render(
+                "customer_connect.web_lead_page",
+                {"values": values, "errors": errors},
+                embed,
+                status=413,
+            )
         if embed:
             genuine = Service._check_form_token(
                 httprequest.form.get("form_token"), httprequest.remote_addr
@@ -82,22 +99,6 @@ class ConnectWebLeads(http.Controller):
                 {"values": values, "errors": {"": refusal}},
                 embed,
                 status=400,
-            )
-        if getattr(httprequest, "connect_form_cut", False):
-            # larger than the form takes (models/ir_http.py read it up to
-            # the limit): never filed; the form again with what was read
-            # and each field's message, not a bare 413
-            values, errors = Service._validate(raw)
-            errors[""] = request.env._(
-                "What you sent is longer than this form takes (%(size)s KB): only its first "
-                "part is below. Shorten the fields marked and send it again.",
-                size=MAX_BODY_BYTES // 1024,
-            )
-            return self._web_lead_render(
-                "customer_connect.web_lead_page",
-                {"values": values, "errors": errors},
-                embed,
-                status=413,
             )
         result = Service._submit(raw, httprequest.remote_addr, request.env.company)
         template = (

@@ -193,6 +193,15 @@ class TestWebLeads(ConnectCase, HttpCase):
             self.assertIn('value="Ayr"', response.text)
             self.assertIn(letter * 4000, response.text)
             self.assertNotIn("not valid text", response.text, "no letter cut in two")
+        # sent as multipart (no browser sends this form so): the form, its
+        # message on top, nothing read of the files
+        response = self.url_open(
+            "/request-info",
+            data={"csrf_token": self._csrf(), **GOOD},
+            files={"message": ("message.txt", b"m" * 100_000, "text/plain")},
+            allow_redirects=False,
+        )
+        self._assert_refused(response, "longer than this form takes (64 KB)", status=413)
         self.assertFalse(self._leads())
         # the server still answers (the rest of the big body was dropped)
         self.assertEqual(self.url_open("/request-info").status_code, 200)
