@@ -255,6 +255,14 @@ class TestDailyStatus(DailyStatusWindowMixin, ConnectCase):
             contact.with_user(self.staff)._connect_invite()
         return f"Window Contact {n} (Loch Vale Golf Club"
 
+    def _expire_at(self, at, n):
+        """An invitation whose link expires unused at ``at``."""
+        contact = self._window_contact(n)
+        hours = self.env["customer_connect.invitation"]._validity_hours()
+        with freeze_time(at - timedelta(hours=hours)):
+            contact.with_user(self.staff)._connect_invite()
+        return f"Window Contact {n} (Loch Vale Golf Club, window{n}@lochvale.example): the link"
+
     def _web_lead_at(self, at, n):
         result = self.env["customer_connect.web.lead"]._submit(
             {
@@ -284,6 +292,12 @@ class TestDailyStatus(DailyStatusWindowMixin, ConnectCase):
 
     def test_pending_invitations_day_chicago(self):
         self.assertSectionCoversTheDay("America/Chicago", self._invite_at)
+
+    def test_expired_links_day_london(self):
+        self.assertSectionCoversTheDay("Europe/London", self._expire_at)
+
+    def test_expired_links_day_chicago(self):
+        self.assertSectionCoversTheDay("America/Chicago", self._expire_at)
 
     def test_web_leads_day_london(self):
         self.staff.groups_id |= self.env.ref("sales_team.group_sale_salesman")
