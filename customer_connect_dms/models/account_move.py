@@ -257,21 +257,39 @@ class AccountMove(models.Model):
                 column.get("settlement_amount") or column.get("discount_date"),
                 _("a discount needs both its date and its settlement amount."),
             )
-        elif settlement and float_compare(settlement, residual, precision_rounding=rounding) > 0:
+        elif settlement and float_compare(settlement, total, precision_rounding=rounding) > 0:
+            # impossible whatever the invoice's state: a discount that costs
+            # more than the invoice
             item.refuse(
                 column["settlement_amount"],
                 _(
-                    "the settlement amount (%(settlement)s) is more than the outstanding "
-                    "(%(residual)s).",
+                    "the settlement amount (%(settlement)s) is more than the total (%(total)s).",
                     settlement=settlement,
-                    residual=residual,
+                    total=total,
                 ),
             )
         elif due < values["date"]:
             item.refuse(column.get("due_date"), _("the due date is before the invoice date."))
         else:
+            if settlement and not self._dms_discount_applies(
+                total, residual, discount_date, rounding
+            ):
+                # the DMS still prints the settlement it offered on a paid or
+                # part-paid invoice, or after its date: it no longer applies
+                # (Odoo's own rule, _is_eligible_for_early_payment_discount),
+                # so the invoice is imported without it
+                discount_date = settlement = False
             return {"residual": residual, "discount": (discount_date, settlement), "due": due}
         return None
+
+    @api.model
+    def _dms_discount_applies(self, total, residual, discount_date, rounding):
+        """Whether an early-payment settlement still applies: the invoice is
+        open with nothing paid yet, and its discount date is today or
+        later."""
+        return not float_compare(
+            residual, total, precision_rounding=rounding
+        ) and discount_date >= fields.Date.context_today(self)
 
     @api.model
     def _dms_apply_invoices(self, importer, items, company):

@@ -5,6 +5,8 @@ import shutil
 
 from odoo import api, fields, models, modules
 
+from odoo.addons.customer_connect.tools.csv_cells import csv_safe_cell
+
 from .dms_import_targets import KINDS
 from .dms_pdf import FolderPdfSource
 
@@ -82,7 +84,7 @@ class DmsApi(models.AbstractModel):
         per payment and invoice, from ``date_from`` (YYYY-MM-DD) on. What
         the DMS itself reported paid (the DMS settlements journal) is left
         out."""
-        self.env["customer_connect_dms.importer"]._check_import_rights("invoices")
+        self.env["customer_connect_dms.importer"]._check_manager_rights()
         return [row for _id, row in self._payment_rows(self.env.company, date_from=date_from)]
 
     @api.model
@@ -227,7 +229,10 @@ class DmsApi(models.AbstractModel):
             with open(final + EXPORT_PENDING, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
                 writer.writeheader()
-                writer.writerows(row for _id, row in rows)
+                # a payment's reference is typed by the customer: shown, never run
+                writer.writerows(
+                    {key: csv_safe_cell(value) for key, value in row.items()} for _id, row in rows
+                )
             Param.set_param(key, str(rows[-1][0]))
             if not modules.module.current_test:  # a test's transaction cannot commit
                 self.env.cr.commit()  # pylint: disable=invalid-commit

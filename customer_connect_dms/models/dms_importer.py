@@ -9,9 +9,20 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.customer_connect.tools.csv_cells import FORMULA_STARTS
+
 from .dms_bulk import normalize_email, read_plain
 from .dms_import_profile import normalize_column
-from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
+from .dms_import_targets import (
+    AMOUNT_MAX,
+    DATE_FORMATS,
+    HOURS_MAX,
+    KINDS,
+    SHAPES,
+    TARGETS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from .dms_pdf import (
     PDF_MAX_SIZE,
     PDF_MAX_SIZE_PARAM,
@@ -34,7 +45,19 @@ BACKGROUND_CHUNK = 2000
 # server's memory (limit_memory_hard); 150,000 contacts fit in it, in 40 s
 FOREGROUND_MAX_ROWS = {"invoices": 20000, "customers": 200000, "contacts": 200000}
 FOREGROUND_MAX_ROWS_OTHER = 20000
-AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+# invoices are posted, settled and reconciled as the importing user: Odoo's
+# "Billing" (and every group above it) gives those rights
+INVOICE_IMPORT_GROUP = "account.group_account_invoice"
+AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()./-]*(\s*(x|ext\.?)\s*[0-9]+)?$", re.ASCII | re.IGNORECASE)
+# C0 controls but tab and line breaks, DEL, C1 controls, and the bidi
+# controls that make a text read other than it is (Trojan Source); a tab
+# inside a cell is kept (DMS names hold them; a leading one is stripped)
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_OR_BREAK_RE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 IMPORT_CONTEXT = {
     # imports write thousands of records: no chatter message per record
     "tracking_disable": True,
@@ -43,6 +66,14 @@ IMPORT_CONTEXT = {
     "mail_notrack": True,
     "connect_dms_import": True,
 }
+
+
+def shown(text, width=40):
+    """``text`` as a message quotes it: a 200,000-character cell is not
+    copied into the log, a control character is written as its code (a NUL
+    cannot even be stored)."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return CONTROL_OR_BREAK_RE.sub(lambda found: f"<U+{ord(found.group(0)):04X}>", text)
 
 
 class DmsRow:
@@ -123,10 +154,22 @@ class DmsImporter(models.AbstractModel):
         header = []
         for record in records:
             header += [k for k in record if k not in header]
-        rows = [
-            (index, ["" if r.get(k) is None else str(r.get(k)) for k in header])
-            for index, r in enumerate(records, 1)
-        ]
+        # a value is text, a number or a boolean; a list or an object refuses
+        # its record, naming the key (str() of it would import "{...}")
+        wrong_type = {}
+        rows = []
+        for index, record in enumerate(records, 1):
+            cells = []
+            for key in header:
+                value = record.get(key)
+                if isinstance(value, (dict, list, tuple)):
+                    wrong_type[(index, key)] = self.env._(
+                        "a %(type)s, not a text or a number.",
+                        type="list" if isinstance(value, (list, tuple)) else "JSON object",
+                    )
+                    value = None
+                cells.append("" if value is None or value is False else str(value))
+            rows.append((index, cells))
         run = self.env["customer_connect_dms.import.run"].create(
             {
                 "kind": kind,
@@ -137,7 +180,7 @@ class DmsImporter(models.AbstractModel):
             }
         )
         mapping = {normalize_column(k): k for k in header}
-        options = {"date_format": "auto", "decimal": "."}
+        options = {"date_format": "auto", "decimal": ".", "cell_errors": wrong_type}
         if pdf_source:
             # the "pdf" key holds the file: its cell names it in the source
             mapping["pdf"] = "pdf_file"
@@ -170,12 +213,29 @@ class DmsImporter(models.AbstractModel):
         return int(value) if value and value.isdigit() else PDF_MAX_SIZE
 
     def _check_import_rights(self, kind):
-        if not self.env.user.has_group("customer_connect_dms.group_dms_number_manager"):
-            raise AccessError(
-                self.env._("Only service managers may import from the dealer management system.")
-            )
+        """The rights the README's "Connector API" set-up gives, checked
+        before anything is read: a user short of them is told which, not
+        stopped halfway by Odoo's AccessError on a journal entry."""
         if kind not in dict(KINDS):
             raise UserError(self.env._("Unknown import kind %(kind)s.", kind=kind))
+        user = self.env.user
+        if not user.has_group("customer_connect_dms.group_dms_number_manager") or (
+            kind == "invoices" and not user.has_group(INVOICE_IMPORT_GROUP)
+        ):
+            raise AccessError(self._rights_message())
+
+    def _check_manager_rights(self):
+        """A service manager: reads what customers paid (export_payments)."""
+        if not self.env.user.has_group("customer_connect_dms.group_dms_number_manager"):
+            raise AccessError(self._rights_message())
+
+    def _rights_message(self):
+        # the README's sentence (section "DMS link", "Connector API")
+        return self.env._(
+            "Importing from the DMS needs an internal user with Customer Connect's "
+            '"Service manager: may change customer numbers" and, for invoices, '
+            'Invoicing\'s "Billing" (or more), in the company imported into.'
+        )
 
     @api.model
     def _read_run(self, run):
@@ -479,12 +539,20 @@ class DmsImporter(models.AbstractModel):
                     refused=counts["refused"],
                 )
             )
+        if state == "failed":
+            # nothing was written: the log says so (no row "created", no
+            # count of what would have been); the refused rows keep their
+            # reasons, the rows that passed are not logged
+            counts.update(create=0, update=0, unchanged=0)
+            items = [i for i in items if i.action == "refused"]
+            for item in items:
+                item.record = None
         self._write_lines(run, items)
         run.write(
             {
                 "state": state,
                 "message": message,
-                "count_rows": len(items),
+                "count_rows": len(rows),
                 "count_created": counts["create"],
                 "count_updated": counts["update"],
                 "count_unchanged": counts["unchanged"],
@@ -498,7 +566,7 @@ class DmsImporter(models.AbstractModel):
             "DMS import %s (%s, %s rows): %s in %.1fs",
             run.id,
             run.kind,
-            len(items),
+            len(rows),
             state,
             time.monotonic() - started,
         )
@@ -597,10 +665,15 @@ class DmsImporter(models.AbstractModel):
                 "",
                 _("the row has values beyond the header's %(width)s columns.", width=len(header)),
             )
+        cell_errors = options.get("cell_errors") or {}
         for target, label, type_, required in TARGETS[kind]:
             if target not in columns:
                 continue
             index, column = columns[target]
+            if (line, column) in cell_errors:
+                item.refuse(column, cell_errors[(line, column)])
+                item.values[target] = False
+                continue
             text = cells[index]
             if not text:
                 if required and not self._may_be_blank(kind, target, cells, columns):
@@ -608,6 +681,7 @@ class DmsImporter(models.AbstractModel):
                 item.values[target] = False
                 continue
             try:
+                text = self._check_shape(type_, text)
                 item.values[target] = self._parse_value(type_, text, options)
             except ValueError as error:
                 item.refuse(column, str(error))
@@ -622,9 +696,61 @@ class DmsImporter(models.AbstractModel):
             return bool(cells[columns["parent_number"][0]])
         return False
 
+    def _check_shape(self, type_, text):
+        """``text`` as a cell of ``type_`` may hold it (its length, its
+        characters, no formula), else ValueError saying why; a leading
+        apostrophe that protected a formula character in a refused-rows
+        file (csv_cells) is taken off first."""
+        _ = self.env._
+        if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+            text = text[1:]
+        longest, multiline, no_formula = SHAPES[type_]
+        if len(text) > longest:
+            raise ValueError(
+                _(
+                    "%(count)s characters (%(value)s): at most %(max)s fit here.",
+                    count=len(text),
+                    value=shown(text),
+                    max=longest,
+                )
+            )
+        bad = (CONTROL_RE if multiline else CONTROL_OR_BREAK_RE).search(text)
+        if bad:
+            raise ValueError(
+                _(
+                    "%(value)s holds a control character (U+%(code)04X)%(where)s.",
+                    value=shown(text),
+                    code=ord(bad.group(0)),
+                    where="" if multiline else _(" or a line break"),
+                )
+            )
+        if (
+            no_formula
+            and text.startswith(("=", "+", "@"))
+            or (no_formula and text.startswith("-") and not (multiline and text[1:2] == " "))
+        ):
+            raise ValueError(
+                _(
+                    "%(value)s starts as a spreadsheet formula (= + - @): the DMS cell holds "
+                    "a formula, not its value. Export the value.",
+                    value=shown(text),
+                )
+            )
+        return text
+
     def _parse_value(self, type_, text, options):
         _ = self.env._
-        if type_ in ("text", "key"):
+        if type_ in ("text", "key", "name", "code", "long_text"):
+            return text
+        if type_ == "phone":
+            if not PHONE_RE.match(text):
+                raise ValueError(
+                    _(
+                        "%(value)s is not a phone number (digits, spaces and + ( ) . / -, "
+                        "an extension as x123).",
+                        value=shown(text),
+                    )
+                )
             return text
         if type_ == "pdf":
             # checked now (exists, is a PDF, not too big): refused rows name
@@ -636,30 +762,62 @@ class DmsImporter(models.AbstractModel):
                 raise ValueError(_("%(value)s is not an e-mail address.", value=text))
             return email
         if type_ == "date":
-            for fmt in DATE_FORMATS[options.get("date_format") or "auto"]:
-                try:
-                    return datetime.strptime(text, fmt).date()
-                except ValueError:
-                    continue
-            raise ValueError(
-                _("%(value)s is not a date (e.g. 31/12/2026 or 2026-12-31).", value=text)
-            )
+            return self._parse_date(text, options)
         if type_ in ("amount", "hours"):
-            cleaned = re.sub(r"[\s\u00a0£$€]", "", text)
-            negative = cleaned.startswith(("-", "(")) or cleaned.endswith("-")
-            cleaned = cleaned.strip("-()")
-            thousands = "," if options.get("decimal", ".") == "." else "."
-            cleaned = cleaned.replace(thousands, "").replace(",", ".")
-            if not AMOUNT_RE.match(cleaned):
-                raise ValueError(_("%(value)s is not a number.", value=text))
-            if negative:
-                raise ValueError(_("%(value)s is negative.", value=text))
-            return float(cleaned)
+            return self._parse_number(type_, text, options)
         if type_ == "integer":
-            if not text.isdigit():
-                raise ValueError(_("%(value)s is not a whole number.", value=text))
+            if not YEAR_RE.match(text) or not YEAR_MIN <= int(text) <= YEAR_MAX:
+                raise ValueError(
+                    _(
+                        "%(value)s is not a year from %(min)s to %(max)s.",
+                        value=shown(text),
+                        min=YEAR_MIN,
+                        max=YEAR_MAX,
+                    )
+                )
             return int(text)
         raise ValueError(type_)
+
+    def _parse_date(self, text, options):
+        _ = self.env._
+        for fmt in DATE_FORMATS[options.get("date_format") or "auto"]:
+            try:
+                day = datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+            if not YEAR_MIN <= day.year <= YEAR_MAX:
+                raise ValueError(
+                    _(
+                        "%(value)s is not a date a DMS means (years %(min)s to %(max)s).",
+                        value=text,
+                        min=YEAR_MIN,
+                        max=YEAR_MAX,
+                    )
+                )
+            return day
+        raise ValueError(
+            _("%(value)s is not a date (e.g. 31/12/2026 or 2026-12-31).", value=shown(text))
+        )
+
+    def _parse_number(self, type_, text, options):
+        """An amount or hours: finite, not negative, at most AMOUNT_MAX
+        (HOURS_MAX); a currency sign, spaces and thousands separators are
+        dropped."""
+        _ = self.env._
+        cleaned = re.sub(r"[\s\u00a0£$€]", "", text)
+        negative = cleaned.startswith(("-", "(")) or cleaned.endswith("-")
+        cleaned = cleaned.strip("-()")
+        thousands = "," if options.get("decimal", ".") == "." else "."
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+        if not AMOUNT_RE.match(cleaned):
+            raise ValueError(_("%(value)s is not a number.", value=shown(text)))
+        if negative:
+            raise ValueError(_("%(value)s is negative.", value=text))
+        number = float(cleaned)
+        highest = AMOUNT_MAX if type_ == "amount" else HOURS_MAX
+        if number > highest:
+            raise ValueError(_("%(value)s is more than %(max)s.", value=text, max=f"{highest:,}"))
+        return number
 
     # ------------------------------------------------------------------
     # helpers for the kinds

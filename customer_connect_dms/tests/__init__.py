@@ -11,3 +11,4 @@ from . import test_daily_status_dms
 from . import test_dms_bulk_path
 from . import test_dms_fleet
 from . import test_dms_invoice_pdf
+from . import test_dms_import_input

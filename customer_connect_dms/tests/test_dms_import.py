@@ -163,11 +163,18 @@ class TestDmsImportBadFiles(DmsImportCase):
         run = self._import("customers", text, profile)
         self._assert_nothing_written(run)
         self.assertIn("row 3", run.message)
-        # half UTF-8, half Latin-1
+        # half UTF-8, half Latin-1: the Latin-1 row is named, with its
+        # column, its text as Latin-1 reads it
         text = "number,name\n00301,Caf\xe9\n".encode() + "00302,Caf\xe9\n".encode("latin-1")
         run = self._import("customers", text)
         self._assert_nothing_written(run)
-        self.assertIn("Row 2 mixes encodings", run.message)
+        self.assertIn("Row 3, column name, is in Latin-1 (Caf\xe9)", run.message)
+        # and the other way round: one UTF-8 row in a Latin-1 file
+        text = "number,name\n00301,Caf\xe9\n00302,No\xebl\n".encode("latin-1")
+        text += "00303,M\xfcller\n".encode()
+        run = self._import("customers", text)
+        self._assert_nothing_written(run)
+        self.assertIn("Row 4, column name, is in UTF-8 (M\xfcller)", run.message)
         # UTF-16 or a binary file
         run = self._import("customers", "number,name\n00301,One\n".encode("utf-16"))
         self._assert_nothing_written(run)
