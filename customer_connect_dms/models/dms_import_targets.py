@@ -1,78 +1,56 @@
-"""What an import can fill, per kind: the profile maps DMS columns onto these
-targets. ``(target, label, type, required)``; the first target of a kind is
-its key inside the file. The type says the cell's shape (SHAPES below and
-the importer's ``_parse_value``): a cell outside it refuses its row, naming
-the column."""
+"""The kinds of record an import brings in, and the shapes of their cells.
 
-KINDS = [
-    ("customers", "Customers"),
-    ("contacts", "Contacts"),
-    ("invoices", "Open invoices"),
-    ("equipment", "Equipment"),
-]
+Each kind lives in its own file (``dms_import_customer.py``,
+``dms_import_contact.py``, ``dms_import_invoice.py``,
+``dms_import_equipment.py``) and registers itself here with
+:func:`register_kind`: its columns (``(target, label, type, required)``;
+the first target is its key inside the file), the model its rows become,
+the groups an importer needs besides the service manager's, and the most
+rows a real run writes in the foreground. The pipeline
+(``dms_import.py``) reads these tables and knows no kind.
 
-TARGETS = {
-    "customers": [
-        ("number", "Customer number", "key", True),
-        ("name", "Name", "name", True),
-        ("street", "Street", "text", False),
-        ("street2", "Street 2", "text", False),
-        ("city", "City", "text", False),
-        ("zip", "Postal code", "code", False),
-        ("state", "State / county (code or name)", "text", False),
-        ("country", "Country (code or name)", "text", False),
-        ("email", "E-mail", "email", False),
-        ("phone", "Phone", "phone", False),
-        ("mobile", "Mobile", "phone", False),
-        ("vat", "Tax ID", "code", False),
-        # fleet customers: the number of the fleet owner this row is a
-        # location of (the row's own number may then be empty: it shares the
-        # owner's); see _plan_customers
-        ("parent_number", "Parent (fleet owner) number", "key", False),
-    ],
-    "contacts": [
-        ("customer_number", "Customer number", "key", True),
-        ("name", "Name", "name", True),
-        ("email", "E-mail", "email", False),
-        ("phone", "Phone", "phone", False),
-        ("mobile", "Mobile", "phone", False),
-        ("function", "Job position", "text", False),
-    ],
-    "invoices": [
-        ("number", "Invoice number", "key", True),
-        ("customer_number", "Customer number", "key", True),
-        ("date", "Invoice date", "date", True),
-        ("due_date", "Due date", "date", False),
-        ("amount_total", "Total", "amount", True),
-        ("amount_residual", "Outstanding", "amount", False),
-        ("discount_date", "Discount date", "date", False),
-        ("settlement_amount", "Settlement amount", "amount", False),
-        ("description", "Description", "long_text", False),
-        # the file name of the invoice's PDF copy, shipped with the export
-        # (models/dms_pdf.py)
-        ("pdf_file", "PDF copy (file name)", "pdf", False),
-    ],
-    "equipment": [
-        ("dms_key", "DMS key", "key", True),
-        ("customer_number", "Customer number", "key", True),
-        ("make", "Make", "text", False),
-        ("model", "Model", "text", False),
-        ("serial_number", "Serial number", "code", False),
-        ("year", "Model year", "integer", False),
-        ("hours", "Hours", "hours", False),
-        ("hours_date", "Hours read on", "date", False),
-        ("purchase_date", "Purchase date", "date", False),
-        ("warranty_end", "Warranty ends", "date", False),
-        ("next_service_date", "Next service due", "date", False),
-        ("notes", "Notes", "long_text", False),
-    ],
-}
+The kinds' files are imported (models/__init__.py) before the models whose
+selections list kinds and targets (profile, run, wizard)."""
 
-TARGET_SELECTION = []
-for _targets in TARGETS.values():
-    for _target in _targets:
-        if _target[0] not in [key for key, _label in TARGET_SELECTION]:
-            TARGET_SELECTION.append((_target[0], _target[1]))
+import re
+
+# [(kind, label)] in the order the kinds' files register them
+KINDS = []
+# kind -> [(target, label, type, required)]
+TARGETS = {}
+# kind -> the model its rows become (the run log's links)
+KIND_MODELS = {}
+# kind -> groups an importer needs besides the service manager's
+KIND_GROUPS = {}
+# a real run of a file with more rows than this (per kind) goes to the
+# background whatever was asked (the kinds' files say why their figure)
+FOREGROUND_MAX_ROWS = {}
+FOREGROUND_MAX_ROWS_OTHER = 20000
+
+
+def register_kind(kind, label, targets, model, foreground_max, groups=()):
+    """Declare a kind of import (called once by the kind's file)."""
+    KINDS.append((kind, label))
+    TARGETS[kind] = targets
+    KIND_MODELS[kind] = model
+    KIND_GROUPS[kind] = tuple(groups)
+    FOREGROUND_MAX_ROWS[kind] = foreground_max
+
+
+def target_selection():
+    """Every target of every registered kind, once: (target, label)."""
+    selection = []
+    for targets in TARGETS.values():
+        for target in targets:
+            if target[0] not in [key for key, _label in selection]:
+                selection.append((target[0], target[1]))
+    return selection
+
+
+def normalize_column(name):
+    """Column names compare without case, outer spaces or doubled spaces."""
+    return re.sub(r"\s+", " ", (name or "").strip()).casefold()
+
 
 DATE_FORMATS = {
     # day first: what the UK and European DMS export

@@ -281,7 +281,7 @@ class TestDmsDropFolder(DmsImportCase):
     def test_big_file_queued_and_moved_to_done(self):
         """A drop-folder export too big for one transaction is queued for the
         background job, its content on the run: the file is done with."""
-        from ..models import dms_importer
+        from ..models import dms_import_targets
 
         folder = tempfile.mkdtemp()
         Param = self.env["ir.config_parameter"]
@@ -291,12 +291,12 @@ class TestDmsDropFolder(DmsImportCase):
             handle.write(
                 "number,name\n" + "".join(f"0095{i},Big Folder Farm {i}\n" for i in range(4))
             )
-        limit = dms_importer.FOREGROUND_MAX_ROWS
-        dms_importer.FOREGROUND_MAX_ROWS = {"customers": 3}
+        limit = dms_import_targets.FOREGROUND_MAX_ROWS
+        dms_import_targets.FOREGROUND_MAX_ROWS = {"customers": 3}
         try:
             self.env["customer_connect_dms.api"]._cron_import_drop_folder()
         finally:
-            dms_importer.FOREGROUND_MAX_ROWS = limit
+            dms_import_targets.FOREGROUND_MAX_ROWS = limit
         run = self.env["customer_connect_dms.import.run"].search([("source", "=", "folder")])
         self.assertEqual(run.state, "queued")
         self.assertEqual(os.listdir(os.path.join(folder, "done")), ["customers-big.csv"])

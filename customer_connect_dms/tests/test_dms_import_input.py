@@ -224,10 +224,10 @@ class TestDmsImportInput(DmsImportCase):
         """The portal's account history and the DMS files call one helper."""
         from odoo.addons.customer_connect.models import portal_account_history
 
-        from ..models import dms_api, dms_import_run
+        from ..models import dms_export_payment, dms_import_run
 
         self.assertIs(portal_account_history.csv_safe_cell, csv_safe_cell)
-        self.assertIs(dms_api.csv_safe_cell, csv_safe_cell)
+        self.assertIs(dms_export_payment.csv_safe_cell, csv_safe_cell)
         self.assertEqual(dms_import_run.csv_safe_row(["=x", 1.5, None]), ["'=x", 1.5, ""])
 
     # ------------------------------------------------------------------
