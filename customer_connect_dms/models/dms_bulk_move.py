@@ -9,7 +9,7 @@ from odoo import api, fields, models
 
 
 class DmsBulkMove(models.AbstractModel):
-    _inherit = "customer_connect_dms.bulk"
+    _inherit = "customer_connect_dms.bulk"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _bulk_move_amounts(self, move_type, total):

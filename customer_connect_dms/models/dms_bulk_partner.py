@@ -8,7 +8,7 @@ from .dms_bulk import normalize_email, read_plain
 
 
 class DmsBulkPartner(models.AbstractModel):
-    _inherit = "customer_connect_dms.bulk"
+    _inherit = "customer_connect_dms.bulk"  # pylint: disable=consider-merging-classes-inherited
 
     def _bulk_computed_res_partner(self, Partner, rows, ids):
         """Fill in ``rows`` the stored computed fields of new partners, as

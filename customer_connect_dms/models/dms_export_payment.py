@@ -17,7 +17,7 @@ EXPORT_PENDING = ".pending"
 
 
 class DmsExportPayment(models.AbstractModel):
-    _inherit = "customer_connect_dms.api"
+    _inherit = "customer_connect_dms.api"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _payment_rows(self, company, date_from=False, after_id=0):

@@ -18,7 +18,7 @@ register_kind("contacts", "Contacts", COLUMNS, "res.partner", foreground_max=200
 
 
 class DmsImportContact(models.AbstractModel):
-    _inherit = "customer_connect_dms.importer"
+    _inherit = "customer_connect_dms.importer"  # pylint: disable=consider-merging-classes-inherited
 
     def _with_parent_sync(self, items):
         """What res.partner.create's per-record sync (``_fields_sync``: one

@@ -31,7 +31,7 @@ register_kind("customers", "Customers", COLUMNS, "res.partner", foreground_max=2
 
 
 class DmsImportCustomer(models.AbstractModel):
-    _inherit = "customer_connect_dms.importer"
+    _inherit = "customer_connect_dms.importer"  # pylint: disable=consider-merging-classes-inherited
 
     def _may_be_blank(self, kind, target, cells, columns):
         """The own number of a fleet location that shares its owner's."""

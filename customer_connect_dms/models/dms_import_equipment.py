@@ -23,7 +23,7 @@ register_kind("equipment", "Equipment", COLUMNS, "customer_connect.equipment", f
 
 
 class DmsImportEquipment(models.AbstractModel):
-    _inherit = "customer_connect_dms.importer"
+    _inherit = "customer_connect_dms.importer"  # pylint: disable=consider-merging-classes-inherited
 
     def _plan_equipment(self, items, columns, company):
         self._refuse_duplicates(items, lambda i: i.key, columns["dms_key"][1])

@@ -46,7 +46,7 @@ register_kind(
 
 
 class DmsImportInvoice(models.AbstractModel):
-    _inherit = "customer_connect_dms.importer"
+    _inherit = "customer_connect_dms.importer"  # pylint: disable=consider-merging-classes-inherited
 
     def _records_with_files(self, kind, records):
         if kind != "invoices":
@@ -81,7 +81,7 @@ class DmsImportInvoice(models.AbstractModel):
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _dms_accounting(self, company):

@@ -11,7 +11,7 @@ from .dms_import import IMPORT_CONTEXT
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _dms_bulk_possible(self, items, journal):

@@ -294,7 +294,7 @@ class AccountMove(models.Model):
     Odoo serves for the invoice (portal download, e-mails) and
     dms_import_invoice_report.py serves for printing."""
 
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _dms_plan_pdfs(self, items, column, company):
