@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import os
 import tempfile
@@ -41,6 +43,30 @@ class TestDmsApi(DmsImportCase, HttpCase):
         self.assertEqual(contacts["errors"][0]["column"], "email")
         run = self.env["customer_connect_dms.import.run"].browse(result["run_id"])
         self.assertEqual((run.source, run.user_id), ("api", self.manager))
+
+    def test_refused_rows_file_downloaded_shows_formulas_as_text(self):
+        """What the dealer downloads (the run form's "Download refused rows"
+        button, Odoo's /web/content) hands no formula to a spreadsheet."""
+        data = b"number,name,city\n00811,=1+2,@Ayr\n00812,Good Farm,-2+3\n"
+        run = self.importer.with_user(self.manager)._import_file(
+            "customers", self.generic["customers"], data, "export.csv"
+        )
+        self.assertEqual(run.state, "failed")
+        action = run.with_user(self.manager).action_download_refused()
+        self.authenticate("dms_connector", "dms_connector-2026")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(
+            [row[:3] for row in rows[1:]],
+            [["00811", "'=1+2", "'@Ayr"], ["00812", "Good Farm", "'-2+3"]],
+        )
+        for row in rows:
+            for cell in row:
+                self.assertFalse(cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell)
+        # a signed-out visitor gets nothing of it
+        self.logout()
+        self.assertNotIn("00811", self.url_open(action["url"]).text)
 
     def test_json_rpc_refused_to_other_staff(self):
         self.authenticate("cc_staff", "cc_staff")
