@@ -25,3 +25,4 @@ from . import test_bounces
 from . import test_web_leads
 from . import test_portal_project_status
 from . import test_portal_disputes
+from . import test_portal_home
