@@ -17,7 +17,8 @@ class ConnectPortalHome(PortalHome):
         visitors (Odoo's own way then)."""
         uid = request.session.uid
         if uid and not is_user_internal(uid):
-            return request.env.user._connect_home_url()
+            # "/" is an auth="none" route: the session's login, by its id
+            return request.env(user=uid).user._connect_home_url()
         return None
 
     @http.route()

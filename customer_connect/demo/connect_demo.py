@@ -711,6 +711,9 @@ class CustomerConnectDemo(models.AbstractModel):
         pages, e-mails and documents."""
         lang = self.env["res.lang"]._activate_lang(DEMO_LANG)
         company.partner_id.lang = lang.code
+        # the dealer's default language (new contacts, and the portal's
+        # URLs: Odoo prefixes them with a language other than the default)
+        self.env["ir.default"].set("res.partner", "lang", lang.code)
         return lang
 
     @api.model

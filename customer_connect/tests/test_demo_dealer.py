@@ -116,6 +116,7 @@ class TestDemoDealer(ConnectCase):
         self.assertEqual(people.country_id, self.env.ref("base.uk"), "every address in the UK")
         self.assertTrue(all(p.street and p.city and p.zip for p in people), "whole addresses")
         self.assertEqual(self.company.partner_id.lang, "en_GB")
+        self.assertEqual(self.env["ir.default"]._get("res.partner", "lang"), "en_GB")
         self.assertEqual(self.env["res.lang"]._lang_get("en_GB").date_format, "%d/%m/%Y")
         dispute = self.env["customer_connect.dispute"].search([("partner_id", "=", farm.id)])
         self.assertEqual(len(dispute), 1)

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("customer_connect_portal_home", {
         },
         {
             content: "Odoo's tiles, one click away",
-            trigger: ".breadcrumb a[href='/my/home']",
+            trigger: "a.o_connect_all_tiles[href='/my/home']",
             run: "click",
         },
         {
