@@ -31,6 +31,8 @@ PAGES = {
     # the tiles (one per thing to do) and the dealer in the footer
     "portal-home.png": "/my/home",
 }
+# taller than the window: down to the footer
+HEIGHTS = {"portal-home.png": 1220}
 
 
 def sign_in(base, login, password):
@@ -159,7 +161,7 @@ def main():
                 httpOnly=True,
             )
         for name, page in PAGES.items():
-            browser.shoot(args.base + page, out / name)
+            browser.shoot(args.base + page, out / name, height=HEIGHTS.get(name, 900))
             print(out / name)
     finally:
         browser.close()
