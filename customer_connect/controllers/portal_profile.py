@@ -6,7 +6,6 @@ changed on Odoo's /my/security."""
 
 import base64
 
-from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools.image import image_process
@@ -26,14 +25,6 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ConnectPortalProfile(CustomerPortal):
-    @http.route()
-    def account(self, redirect=None, **post):
-        # saved, back to the contact's home (manual 000 §3.3: Save or Cancel
-        # return to Customer Activity), where Odoo goes to its tiles
-        if not redirect and request.httprequest.method == "POST":
-            redirect = request.env.user._connect_home_url()
-        return super().account(redirect=redirect, **post)
-
     def _get_optional_fields(self):
         return super()._get_optional_fields() + PROFILE_FIELDS + PREFERENCE_FIELDS + [PHOTO_FIELD]
 

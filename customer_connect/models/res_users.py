@@ -295,7 +295,8 @@ class ResUsers(models.Model):
         """Where this login's portal starts: Customer Activity (manual 000
         §3.2) when its level shows invoices, otherwise Odoo's tiles (/my),
         which list what its level grants. Signing in, the portal's brand
-        link and "My Account" lead here (controllers/portal_home.py)."""
+        link, "My Account" and the profile's Cancel lead here
+        (controllers/portal_home.py, views/portal_home_templates.xml)."""
         self.ensure_one()
         if self._is_portal() and self._connect_grants("activity"):
             return "/my/activity"

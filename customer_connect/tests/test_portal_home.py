@@ -4,6 +4,8 @@ from datetime import date
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.web.tests.test_login import TestWebLoginCommon
+
 from .common import ConnectCase
 
 # the tiles of /my for a contact with full access, in the order a customer
@@ -70,27 +72,31 @@ class TestPortalHome(ConnectCase, HttpCase):
         )
 
     def test_signing_in_and_the_brand_link_lead_to_customer_activity(self):
+        # signing in through the login form: TestPortalLogin and the tour
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
-        for url in ("/", "/web", "/odoo"):
-            response = self.url_open(url, allow_redirects=False)
-            self.assertEqual(response.status_code, 303, url)
-            self.assertTrue(response.headers["Location"].endswith("/my/activity"), url)
         home = self.url_open("/my/activity").text
-        # "My Account" in the user menu: home; the breadcrumb's home: the tiles
+        # the brand link and "My Account": home; the home icon: the tiles
+        self.assertIn('class="navbar-brand logo" href="/my/activity"', home)
         self.assertIn('class="dropdown-item ps-3" href="/my/activity"', home)
         self.assertIn('href="/my/home" class="o_connect_all_tiles', home)
         self.assertEqual(self.url_open("/my/home", allow_redirects=False).status_code, 200)
+        # Odoo's front door still opens the tiles
+        self.assertTrue(
+            self.url_open("/", allow_redirects=False).headers["Location"].endswith("/my")
+        )
+        # the profile's Cancel too (manual 000 §3.3)
+        self.assertIn('o_connect_profile_cancel" href="/my/activity"',
+                      self.url_open("/my/account").text)  # fmt: skip
 
     def test_without_customer_activity_home_is_the_tiles(self):
         self._set_level(self.farm_billing, "status_only")
         self.assertEqual(self.portal_user._connect_home_url(), "/my")
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
-        response = self.url_open("/", allow_redirects=False)
-        self.assertTrue(response.headers["Location"].endswith("/my"))
         home = self.url_open("/my").text
         self.assertNotIn('href="/my/activity"', home, "a tile only for what the level grants")
         self.assertIn('href="/my/open-orders"', home)
         self.assertIn('class="dropdown-item ps-3" href="/my"', home)
+        self.assertIn('class="navbar-brand logo" href="/my"', home)
 
     def test_one_tile_per_thing_in_order(self):
         self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
@@ -174,3 +180,13 @@ class TestPortalHome(ConnectCase, HttpCase):
         self.farm_billing.invalidate_recordset()
         self.assertEqual(self.farm_billing.phone, "01467 620 111")
         self.assertEqual(self.farm_billing.street, "Mains of Greenacres")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalLogin(TestWebLoginCommon):
+    def test_web_login_external(self):
+        """Odoo's portal test of the same name, which bin/test leaves out: a
+        portal login signing in through the login form lands on Customer
+        Activity, not on Odoo's tiles (/my)."""
+        response = self.login("portal_user", "portal_user")
+        self.assertEqual(response.request.path_url, "/my/activity")

@@ -87,7 +87,16 @@ registry.category("web_tour.tours").add("customer_connect_portal_home", {
             run: "click",
         },
         {
-            content: "Saved: back home, on Customer Activity",
+            content: "Saved: Odoo's tiles again",
+            trigger: ".o_portal_my_home",
+        },
+        {
+            content: "The brand link leads home, to Customer Activity",
+            trigger: "a.navbar-brand[href='/my/activity']",
+            run: "click",
+        },
+        {
+            content: "Customer Activity",
             trigger: ".o_connect_activity_filters",
         },
     ],

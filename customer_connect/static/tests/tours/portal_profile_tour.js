@@ -58,8 +58,8 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the contact's home: Customer Activity",
-            trigger: ".o_connect_activity_filters",
+            content: "Saved: back on the portal's tiles, as Odoo does",
+            trigger: ".o_portal_my_home",
         },
         {
             content: "Open the profile again",
@@ -80,7 +80,7 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the contact's home: Customer Activity",
+            content: "Cancel: back on the contact's home, Customer Activity (manual 000 §3.3)",
             trigger: ".o_connect_activity_filters",
         },
     ],
