@@ -1,6 +1,8 @@
 import re
 from datetime import date
 
+import requests
+
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
@@ -87,6 +89,19 @@ class TestPortalHome(ConnectCase, HttpCase):
         # the profile's Cancel too (manual 000 §3.3)
         self.assertIn('o_connect_profile_cancel" href="/my/activity"',
                       self.url_open("/my/account").text)  # fmt: skip
+
+    def test_brand_link_per_visitor(self):
+        """Odoo keeps the portal's header rendered per company (t-cache):
+        the brand link must still be each visitor's own, one after the
+        other with nothing in between."""
+        brand = 'class="navbar-brand logo" href="%s"'
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        visitor = requests.Session()
+        for _round in range(2):
+            page = self.url_open("/request-info").text
+            self.assertIn(brand % "/my/activity", page)
+            page = visitor.get(self.base_url() + "/request-info", timeout=30).text
+            self.assertIn(brand % "/", page, "a visitor's")
 
     def test_without_customer_activity_home_is_the_tiles(self):
         self._set_level(self.farm_billing, "status_only")
