@@ -356,14 +356,12 @@ class CustomerConnectInvitation(models.AbstractModel):
     def _signup_links(self, contacts):
         """{contact id: the "Complete My Account" link}: handed to the
         e-mail's rendering, never stored. The URL is auth_signup's own
-        (/web/signup with db, token and redirect), with our token."""
+        (/web/signup with db and token), with our token."""
         links = {}
         for contact_sudo in contacts.sudo():
-            query = {
-                "db": self.env.cr.dbname,
-                "token": self._signup_token(contact_sudo),
-                "redirect": "/my",
-            }
+            # no redirect: once signed up, the contact lands on its home
+            # (res.users._connect_home_url, controllers/portal_home.py)
+            query = {"db": self.env.cr.dbname, "token": self._signup_token(contact_sudo)}
             links[contact_sudo.id] = urljoin(
                 contact_sudo.get_base_url(), f"/web/signup?{urlencode(query)}"
             )
@@ -376,7 +374,8 @@ class CustomerConnectInvitation(models.AbstractModel):
             partner_sudo.id: partner_sudo.with_context(
                 signup_force_type_in_url="reset"
             )._get_signup_url_for_action(
-                url="/odoo" if not partner_sudo.user_ids[:1].share else "/my"
+                # a contact: no redirect, it lands on its home (as signing in)
+                url="/odoo" if not partner_sudo.user_ids[:1].share else None
             )[partner_sudo.id]
             for partner_sudo in partners.sudo()
         }

@@ -58,7 +58,7 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the portal home",
+            content: "Saved: back on the portal's tiles, as Odoo does",
             trigger: ".o_portal_my_home",
         },
         {
@@ -80,8 +80,8 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the portal home",
-            trigger: ".o_portal_my_home",
+            content: "Cancel: back on the contact's home, Customer Activity (manual 000 §3.3)",
+            trigger: ".o_connect_activity_filters",
         },
     ],
 });
