@@ -10,12 +10,17 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_purchase_history import PURCHASE_PAGE, PURCHASE_SORTS
 
 
 class ConnectPortalPurchaseHistory(CustomerPortal):
     @http.route(
-        ["/my/purchases", "/my/purchases/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/purchases", "/my/purchases/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
     )
     def portal_my_purchases(
         self, page=1, search="", date_from="", date_to="", sortby="date", order="desc", **kw

@@ -25,3 +25,5 @@ from . import test_bounces
 from . import test_web_leads
 from . import test_portal_project_status
 from . import test_portal_disputes
+from . import test_existing_logins
+from . import test_portal_replica
