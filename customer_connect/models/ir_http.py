@@ -50,9 +50,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _post_dispatch(cls, response):
-        super()._post_dispatch(response)
-        # the response is rendered: the timeline's events recorded on the
-        # replica are written on the primary (connect_portal_event._record)
+        # the response is rendered (ir.http._dispatch flattens it): the
+        # timeline's events recorded on the replica are written on the
+        # primary (customer_connect.portal.event._record)
         request.env["customer_connect.portal.event"]._write_deferred()
         if (
             request.httprequest.method not in ("GET", "HEAD", "OPTIONS")
@@ -60,7 +60,9 @@ class IrHttp(models.AbstractModel):
             and request.session.uid
             and request.env.user._is_portal()
         ):
+            # before super(), which saves the session
             request.session[LAST_WRITE_SESSION_KEY] = time.time()
+        super()._post_dispatch(response)
 
     @classmethod
     def _connect_set_portal_company(cls):

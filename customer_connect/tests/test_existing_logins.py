@@ -23,7 +23,7 @@ class TestExistingLogins(ConnectCase):
         cls.back_office = new_test_user(
             cls.env,
             "cc_back_office",
-            groups="base.group_user,base.group_partner_manager",
+            groups="base.group_user,base.group_partner_manager,base.group_erp_manager",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
@@ -164,7 +164,7 @@ class TestExistingLogins(ConnectCase):
 
     def test_install_method_is_idempotent_and_leaves_others_alone(self):
         self._odoo_portal_login(self.farm_billing, logins=[datetime(2026, 3, 1, 9)])
-        public = self.env.ref("base.public_user")
+        public = self.env.ref("base.public_user").sudo()
         post_init_hook(self.env)
         # staff change what was read; a later upgrade (same method) keeps it
         self.farm_billing.with_user(self.staff)._connect_inactivate()
@@ -200,7 +200,7 @@ class TestExistingLogins(ConnectCase):
             self.env.cr.execute(
                 "UPDATE res_partner SET connect_last_invited = now() - interval '30 days' "
                 "WHERE id IN %s",
-                [(self.golf_keeper | self.barlow).ids],
+                [tuple((self.golf_keeper | self.barlow).ids)],
             )
             self.env.invalidate_all()
             due = Reminder._due_reminders()
@@ -228,7 +228,7 @@ class TestExistingLogins(ConnectCase):
         logs = Log.search([("partner_id", "=", self.golf_keeper.id)])
         self.assertEqual(logs.mapped("kind"), ["invitation"])
         self.assertEqual(logs.state, "sent", "Odoo sends it at once")
-        self.assertEqual(logs.recipient, self.golf_keeper.email)
+        self.assertIn(self.golf_keeper.email, logs.recipient)
         self.assertEqual(logs.author_id, self.back_office)
         # Re-invite: invited again, a second history row
         first_invited = self.golf_keeper.connect_last_invited
