@@ -62,7 +62,7 @@ class IrHttp(models.AbstractModel):
         ):
             # before super(), which saves the session
             request.session[LAST_WRITE_SESSION_KEY] = time.time()
-        super()._post_dispatch(response)
+        return super()._post_dispatch(response)
 
     @classmethod
     def _connect_set_portal_company(cls):

@@ -18,6 +18,7 @@ dealer with a PostgreSQL hot standby as its read replica.
 
 Exits non-zero on the first failed check."""
 
+import html
 import json
 import re
 import sys
@@ -30,6 +31,7 @@ URL, P_SOCK, P_PORT, S_SOCK, S_PORT, DB, ODOO_LOG, GRACE = sys.argv[1:9]
 GRACE = float(GRACE)
 LOGIN, PASSWORD = "accounts@greenacres-farm.example", "portal"
 QUOTE_RE = re.compile(r'data-access-token="([^"]+)"')
+AMOUNT_RE = re.compile(r'data-amount="([0-9.]+)"')
 
 
 def db(sock, port):
@@ -120,7 +122,9 @@ READONLY_PAGES = [
 for page in READONLY_PAGES:
     response = a.get(f"{URL}{page}")
     check(
-        response.status_code == 200 and marker not in response.text and name in response.text,
+        response.status_code == 200
+        and marker not in response.text
+        and html.escape(name[:20]) in response.text,
         f"{page} served by the standby (replay paused: the old name, not the primary's)",
     )
 home = a.get(f"{URL}/my").text
@@ -181,6 +185,7 @@ time.sleep(GRACE + 1)
 check(open_marker in a.get(f"{URL}/my/activity").text, f"{invoice_name} open before the payment")
 page = a.get(f"{URL}/my/payments/pay?pay_{invoice_id}=1").text
 quote = QUOTE_RE.search(page).group(1).replace("&amp;", "&")
+amount = float(AMOUNT_RE.search(page).group(1))  # the discount, if any, taken
 provider_id, method_id = one(
     primary,
     "SELECT pr.id, m.id FROM payment_provider pr, payment_method m "
@@ -191,7 +196,7 @@ values = rpc(
     "/my/payments/transaction",
     {
         "access_token": quote,
-        "amount": float(residual),
+        "amount": amount,
         "provider_id": provider_id,
         "payment_method_id": method_id,
         "token_id": None,
