@@ -3,6 +3,7 @@
 #
 #   tests/replica/run_replica_check.sh          # about 4 min on a 2-core machine
 #   KEEP=1 tests/replica/run_replica_check.sh   # leave primary, standby and Odoo running
+#   REUSE=1 tests/replica/run_replica_check.sh  # again, on the clusters of the last run
 #
 # 1. a primary cluster and a hot standby made from it with pg_basebackup
 #    (streaming replication, -R), both throwaway, under .run/replica, on
@@ -43,6 +44,29 @@ stop_all() {
 if [ "${KEEP:-0}" != 1 ]; then trap stop_all EXIT; fi
 step() { printf '[%4ss] %s\n' "$SECONDS" "$*"; }
 
+if [ "${REUSE:-0}" = 1 ] && [ -f "$R/standby/standby.signal" ] && [ -f "$R/odoo.conf" ]; then
+  # REUSE=1: the clusters and database of an earlier run, started again
+  step "reusing $R (primary, standby, $DB)"
+  as_pg_owner "$PG_CTL" -D "$R/primary" -l "$R/primary.log" -w start -o \
+    "-k $R/primary-socket -p $P_PORT -c listen_addresses='' -c wal_level=replica -c max_wal_senders=4 -c synchronous_commit=off" >/dev/null
+  as_pg_owner "$PG_CTL" -D "$R/standby" -l "$R/standby.log" -w start -o \
+    "-k $R/standby-socket -p $S_PORT -c listen_addresses='' -c hot_standby=on" >/dev/null
+  SKIP_BUILD=1
+fi
+wait_http() {
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$HTTP/web/login" 2>/dev/null && return 0
+    kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$ODOO_LOG"; die "Odoo stopped"; }
+    sleep 1
+  done
+  die "Odoo did not answer on port $HTTP"
+}
+ODOO_LOG="$R/odoo.log"
+ADDONS_PATH="$(addons_path)"
+COMMON=(--addons-path="$ADDONS_PATH" --db_host="$R/primary-socket" --db_port="$P_PORT" --db_user=odoo
+        --data-dir="$CC_STATE/data" -d "$DB" --db-filter="^$DB\$")
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
 # -- 1. primary and hot standby ----------------------------------------------
 for data in "$R/standby" "$R/primary"; do
   [ -f "$data/PG_VERSION" ] && as_pg_owner "$PG_CTL" -D "$data" -m immediate stop >/dev/null 2>&1 || true
@@ -65,24 +89,12 @@ as_pg_owner "$PG_CTL" -D "$R/standby" -l "$R/standby.log" -w start -o \
   || die "the standby is not in recovery"
 
 # -- 2. the demo dealer on the primary ----------------------------------------
-ODOO_LOG="$R/odoo.log"
-wait_http() {
-  for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$HTTP/web/login" 2>/dev/null && return 0
-    kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$ODOO_LOG"; die "Odoo stopped"; }
-    sleep 1
-  done
-  die "Odoo did not answer on port $HTTP"
-}
 step "demo dealer on the primary (bin/run: install and demo data, a few minutes)"
 PGHOST="$R/primary-socket" PGPORT="$P_PORT" PGUSER=odoo \
   "$CC_ROOT/bin/run" --db "$DB" --port "$HTTP" -- --workers=0 --max-cron-threads=0 >"$R/first_run.log" 2>&1 &
 ODOO_PID=$!
 wait_http
 kill "$ODOO_PID"; wait "$ODOO_PID" 2>/dev/null || true
-ADDONS_PATH="$(addons_path)"
-COMMON=(--addons-path="$ADDONS_PATH" --db_host="$R/primary-socket" --db_port="$P_PORT" --db_user=odoo
-        --data-dir="$CC_STATE/data" -d "$DB" --db-filter="^$DB\$")
 step "Odoo's demo payment provider"
 "${ODOO_CMD[@]}" "${COMMON[@]}" -i payment_demo --stop-after-init --no-http >>"$R/first_run.log" 2>&1
 "$(pg_bin psql)" -h "$R/primary-socket" -p "$P_PORT" -U odoo -d "$DB" -qc "
@@ -90,6 +102,8 @@ step "Odoo's demo payment provider"
          company_id = (SELECT company_id FROM res_users WHERE login = 'accounts@greenacres-farm.example')
    WHERE code = 'demo';
   UPDATE payment_method SET active = true WHERE code = 'demo';"
+
+fi
 
 # -- 3. Odoo with the standby as its read replica -----------------------------
 cat >"$R/odoo.conf" <<CONF
