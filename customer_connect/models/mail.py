@@ -13,6 +13,8 @@ class MailMail(models.Model):
             # an e-mail Odoo sends for Customer Connect's contacts (its portal
             # wizard's welcome): the history row must exist before the mail
             # is sent, for _postprocess_sent_message to find it
+            # the contact's customer and company, read for the history row
+            # (the system's record, see _record); the wizard checked its caller
             contact = self.env["res.partner"].sudo().browse(partner_id)
             if mails:
                 self.env["customer_connect.mail.log"]._record(kind, {contact: mails[:1]})
