@@ -75,13 +75,9 @@ class ConnectPortalOrders(SaleCustomerPortal):
         )
         return request.render("customer_connect.portal_my_open_orders", values)
 
-    @http.route(
-        "/my/open-orders/<int:order_id>",
-        type="http",
-        auth="user",
-        website=True,
-        readonly=replica_readonly,
-    )
+    # read/write: its first view makes the order's portal token (the link to
+    # the order document), a write Odoo would retry on the primary each time
+    @http.route("/my/open-orders/<int:order_id>", type="http", auth="user", website=True)
     def portal_my_open_order(self, order_id, **kw):
         """One order's lines: ordered, delivered and invoiced quantities."""
         request.env.user._connect_require("orders")

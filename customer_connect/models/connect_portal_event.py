@@ -114,6 +114,11 @@ class CustomerConnectPortalEvent(models.Model):
         commits on its own. Used once the response is rendered: nothing of
         the request reads the replica any more."""
         if self.env.cr.readonly:
+            # the request's own pending writes (an order's first portal
+            # token, say) go first: on the replica they fail and Odoo serves
+            # the page again on the primary, as it would without these
+            # events; the rollback below would silently drop them
+            self.env.flush_all()
             self.env.cr.rollback()
         with self.env.registry.cursor() as cr:
             # the system writes what the user did (see _record)

@@ -33,7 +33,6 @@ READONLY_ROUTES = (
     "/my/purchases/page/<int:page>",
     "/my/open-orders",
     "/my/open-orders/page/<int:page>",
-    "/my/open-orders/<int:order_id>",
     "/my/equipment",
     "/my/equipment/page/<int:page>",
     "/my/equipment/<int:equipment_id>",
@@ -45,6 +44,8 @@ READONLY_ROUTES = (
 )
 # pages that write, or follow a write (a payment's, a form's): the primary
 PRIMARY_ROUTES = (
+    # its first view makes the order's portal token
+    "/my/open-orders/<int:order_id>",
     "/my/equipment/<int:equipment_id>/hours",
     "/my/activity/documents",
     "/my/invoices/<int:invoice_id>/dispute",

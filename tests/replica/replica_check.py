@@ -7,7 +7,8 @@ dealer with a PostgreSQL hot standby as its read replica.
 1. The portal's read-only pages are served by the standby: with its WAL
    replay paused, a change made on the primary (the contact's name) is not
    on /my/activity, /my/history... but is on /my (a read/write page).
-2. Viewing and downloading on those pages records the timeline's events, on
+2. Downloading on those pages (a machine's document, the account history)
+   records the timeline's events, on
    the primary, and Odoo never retried a request on the primary ("retrying
    with a read/write cursor" absent from its log).
 3. A lagging replica shows nothing wrong: with replay still paused, the
@@ -139,15 +140,17 @@ try:
         "SELECT count(*) FROM customer_connect_portal_event WHERE partner_id = %s",
         [contact_id],
     )[0]
-    order_id = one(
+    machine_id, document_id = one(
         primary,
-        "SELECT o.id FROM sale_order o JOIN res_partner p ON p.id = o.partner_id "
-        "WHERE p.commercial_partner_id = %s AND o.state = 'sale' ORDER BY o.id LIMIT 1",
+        "SELECT e.id, a.id FROM customer_connect_equipment e JOIN ir_attachment a "
+        "ON a.res_model = 'customer_connect.equipment' AND a.res_id = e.id "
+        "WHERE e.partner_id = %s ORDER BY a.id LIMIT 1",
         [customer_id],
-    )[0]
+    )
+    document = a.get(f"{URL}/my/equipment/{machine_id}/documents/{document_id}")
     check(
-        a.get(f"{URL}/my/open-orders/{order_id}").status_code == 200,
-        "an order viewed (read-only page)",
+        document.status_code == 200 and document.content.startswith(b"%PDF"),
+        "a machine's document downloaded (read-only page)",
     )
     csv = a.get(f"{URL}/my/history/csv?date_from=2000-01-01&date_to=2100-01-01")
     check(
@@ -168,7 +171,7 @@ try:
     )[0]
     check(
         events_after - events_before == 2
-        and kinds[-2:] == ["order_viewed", "account_history_downloaded"],
+        and kinds[-2:] == ["document_downloaded", "account_history_downloaded"],
         f"the two events are on the primary's timeline ({kinds[-2:]})",
     )
     log = odoo_log_lines()[log_start:]
