@@ -139,7 +139,9 @@ class CustomerConnectInviteBatchLine(models.Model):
         # customers with a portal login already (Odoo's Grant Portal Access
         # before or after the install, or ours): skipped, a bulk invitation
         # brings customers onto the portal, it does not add contacts to
-        # those already on it (one query for the chunk)
+        # those already on it (one query for the chunk); logins are read as
+        # the system, archived ones too: whoever queued the batch, a login
+        # of the customer's contact is one
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         with_login = {
             user.partner_id: user
