@@ -28,3 +28,5 @@ from . import test_portal_disputes
 from . import test_documents_pdf
 from . import test_portal_list
 from . import test_portal_home
+from . import test_existing_logins
+from . import test_portal_replica
