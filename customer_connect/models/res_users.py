@@ -199,16 +199,19 @@ class ResUsers(models.Model):
             if not any(self._connect_level_grants(levels, name) for name in areas)
         ]
 
-    def _connect_grants(self, area):
+    def _connect_grants(self, area, levels_by_company=None):
         """Whether this user may open the portal area ``area`` (a key of
         customer_connect.access.level._portal_areas()) in the current
         company (the one picked in the portal's switcher), or, outside the
         companies it works in, in at least one of them; the record rules
-        then keep each record to the companies whose level grants it."""
+        then keep each record to the companies whose level grants it.
+        ``levels_by_company``: ``_connect_levels_by_company()`` when the
+        caller has read it already."""
         self.ensure_one()
         if not self._is_portal():
             return True
-        levels_by_company = self._connect_levels_by_company()
+        if levels_by_company is None:
+            levels_by_company = self._connect_levels_by_company()
         # the company the page is about (the portal's switcher) decides
         if self.env.company in levels_by_company:
             return self._connect_level_grants(levels_by_company[self.env.company], area)
@@ -261,7 +264,7 @@ class ResUsers(models.Model):
     def _connect_portal_scope(self, area):
         """(customer, company) of the current portal page of area ``area``:
         the current company (the switcher's), refused when the login's
-        level there does not open the area."""
+        level there does not open the area (``_connect_require``)."""
         self.ensure_one()
         company = self.env.company
         if not self._is_portal():
@@ -269,17 +272,7 @@ class ResUsers(models.Model):
             return self.commercial_partner_id, company
         # one read of the login's contacts for the check and the customer
         contacts = self._connect_contacts()
-        levels_by_company = self._connect_levels_by_company(contacts)
-        if company in levels_by_company:
-            granted = self._connect_level_grants(levels_by_company[company], area)
-        else:  # as _connect_grants: a company the login has no contact at
-            granted = any(
-                self._connect_level_grants(levels, area) for levels in levels_by_company.values()
-            )
-        if not granted:
-            raise AccessError(
-                self.env._("Your access level does not include this part of the portal.")
-            )
+        self._connect_require(area, levels_by_company=self._connect_levels_by_company(contacts))
         return self._connect_customer(company, contacts), company
 
     def _connect_may_pay(self):
@@ -291,13 +284,22 @@ class ResUsers(models.Model):
         areas = self.env["customer_connect.access.level"]._portal_areas()
         return "payments" in areas and self._connect_grants("payments")
 
-    def _connect_require(self, area):
+    def _connect_require(self, area, documents=None, levels_by_company=None):
         """Refuse (403 on a route, an error over RPC) when this user may not
-        open the portal area ``area``. Every route of an area calls it."""
-        if not self._connect_grants(area):
+        open the portal area ``area``. Every route of an area calls it.
+
+        :param documents: the records the request is about (invoices, sale
+            orders: what has ``_connect_opens_for``), reached perhaps by a
+            token link: refused too when one of them does not open to this
+            user in ``area`` (a signed-out visitor's included)
+        :param levels_by_company: as ``_connect_grants``
+        """
+        if not self._connect_grants(area, levels_by_company):
             raise AccessError(
                 self.env._("Your access level does not include this part of the portal.")
             )
+        if documents and not documents._connect_opens_for(area):
+            raise AccessError(self.env._("This document does not open here."))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,6 +5,8 @@ another customer's records; a route added to a controller without its line
 here fails ``test_every_route_is_walked``, so a new area cannot ship without
 being walked."""
 
+import contextlib
+import importlib
 import inspect
 import json
 
@@ -349,6 +351,9 @@ MATRIX_PAGES = {
     "/my/project": "project_status",  # the contact's own project (see _url)
     "/my/project-image": "project_status",  # one of its items' image (see _url)
     "/my/disputes": "disputes",
+    "/my/open-orders": "orders",
+    "/my/history": "activity",  # account history
+    "/my/purchases": "activity",  # purchase history
 }
 MATRIX_RPC = {
     "account.move": "activity",
@@ -360,7 +365,12 @@ MATRIX_RPC = {
 @tagged("post_install", "-at_install")
 class TestCapabilityMatrix(ConnectCase, HttpCase):
     """Each shipped access level reaches exactly what it grants, on pages
-    and over JSON-RPC."""
+    and over JSON-RPC. An addon that brings an area walks its own lines in
+    a subclass (``matrix_pages``, ``matrix_rpc``): every area the access
+    level lists must have a line here or there."""
+
+    matrix_pages = MATRIX_PAGES
+    matrix_rpc = MATRIX_RPC
 
     @classmethod
     def setUpClass(cls):
@@ -414,7 +424,7 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
         for level in levels:
             self._set_level(self.farm_billing, level)
             self.authenticate(self.user.login, self.PORTAL_PASSWORD)
-            for route, area in MATRIX_PAGES.items():
+            for route, area in self.matrix_pages.items():
                 # a document opens from the activity area: it needs both
                 needs = {area, "activity"} if area == "documents" else {area}
                 granted = all(level._grants(need) for need in needs)
@@ -423,7 +433,7 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
                 self.assertEqual(status == 200, granted, f"{level.name}: {route} answered {status}")
                 if not granted:
                     self.assertIn(status, REFUSED, f"{level.name}: {route}")
-            for model, area in MATRIX_RPC.items():
+            for model, area in self.matrix_rpc.items():
                 found = self.make_jsonrpc_request(
                     f"/web/dataset/call_kw/{model}/search_read",
                     {"model": model, "method": "search_read", "args": [[], ["id"]], "kwargs": {}},
@@ -451,3 +461,24 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
                 f"{level.name}: sale.order.line",
             )
             self.assertEqual("/my/disputes" in home, level._grants("disputes"), level.name)
+
+    def test_every_area_has_its_line(self):
+        """Every area of customer_connect.access.level._portal_areas() (ours
+        and those installed addons bring) is in a capability matrix: a new
+        area without its line fails the suite, as a new route without its
+        walk does."""
+        # the matrices of the addons built on this one, imported as Odoo's
+        # test loader does (a subclass of this class each)
+        addons = self.env["ir.module.module"].search(
+            [("state", "=", "installed"), ("dependencies_id.name", "=", "customer_connect")]
+        )
+        for addon in addons:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(f"odoo.addons.{addon.name}.tests")
+        covered, classes = set(), [TestCapabilityMatrix]
+        while classes:
+            cls = classes.pop()
+            covered |= set(cls.matrix_pages.values()) | set(cls.matrix_rpc.values())
+            classes.extend(cls.__subclasses__())
+        areas = set(self.env["customer_connect.access.level"]._portal_areas())
+        self.assertFalse(areas - covered, "areas without a line in the capability matrix")

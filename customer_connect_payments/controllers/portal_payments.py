@@ -15,45 +15,52 @@ from odoo.http import request, route
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.sale.controllers.portal import PaymentPortal as SalePaymentPortal
 
 
 def _require_payments(invoice_id=None, order_id=None):
-    """The payments area's check for the current request: the signed-in
-    contact's level, or, for a visitor with an invoice's (or a sale order's)
-    token, the document of a customer that does not use Customer Connect."""
-    user = request.env.user
-    if not user._is_public():
-        user._connect_require("payments")
-    if invoice_id:
-        invoice = request.env["account.move"].browse(int(invoice_id))
-        if not invoice._connect_opens_for("payments"):
-            raise Forbidden()
-    if order_id:
-        order = request.env["sale.order"].browse(int(order_id))
-        if not order._connect_opens_for("payments"):
-            raise Forbidden()
+    """The payments area's gate (``res.users._connect_require``) for this
+    request and the invoice or sale order it pays: the signed-in contact's
+    level, or, for a visitor with an invoice's (or a sale order's) token,
+    the document of a customer that does not use Customer Connect."""
+    documents = []
+    for model, document_id in (("account.move", invoice_id), ("sale.order", order_id)):
+        document_id = PaymentPortal._cast_as_int(document_id)
+        if document_id:
+            documents.append(request.env[model].browse(document_id))
+    request.env.user._connect_require("payments")
+    for document in documents:
+        request.env.user._connect_require("payments", document)
 
 
 def _selection(kw):
     """(invoice ids, {invoice id: part amount}, amount on account, reason)
     from a pay form: ``pay_<id>`` (or the activity list's ``doc_<id>``)
-    ticks, ``part_<id>`` amounts, ``on_account``, ``reason``."""
+    ticks, ``part_<id>`` amounts, ``on_account``, ``reason``. Amounts stay
+    as typed: the payment service reads them (``_parse_amount``)."""
     ids, partial = [], {}
     for key, value in kw.items():
         prefix, _sep, tail = key.partition("_")
         if prefix in ("pay", "doc") and tail.isdigit():
             ids.append(int(tail))
-        elif prefix == "part" and tail.isdigit() and value not in (None, ""):
-            try:
-                partial[int(tail)] = float(value)
-            except ValueError:
-                raise UserError(request.env._("Enter amounts as numbers.")) from None
-    try:
-        on_account = float(kw.get("on_account") or 0.0)
-    except ValueError:
-        raise UserError(request.env._("Enter amounts as numbers.")) from None
+        elif prefix == "part" and tail.isdigit() and (value or "").strip():
+            partial[int(tail)] = value
+    on_account = kw.get("on_account") or ""
+    on_account = on_account.strip() if isinstance(on_account, str) else on_account
     return ids[:1000], {k: v for k, v in partial.items() if k in ids}, on_account, kw.get("reason")
+
+
+def _document_ids(values, field):
+    """The ids a transaction's create values set on ``field`` (Odoo's
+    routes pass ``[Command.set(ids)]``)."""
+    ids = []
+    for command in values.get(field) or ():
+        if command[0] == 6:
+            ids = list(command[2])
+        elif command[0] == 4:
+            ids.append(command[1])
+    return ids
 
 
 class ConnectPaymentPortal(PaymentPortal):
@@ -66,19 +73,96 @@ class ConnectPaymentPortal(PaymentPortal):
     @route()
     def overdue_invoices_transaction(self, payment_reference, **kwargs):
         _require_payments()
+        # Odoo's route reads the first currency of none (an IndexError, a
+        # 500) when nothing of the contact's own is overdue
+        if not request.env.user._is_public() and not request.env["account.move"].search_count(
+            self._get_overdue_invoices_domain(), limit=1
+        ):
+            raise UserError(request.env._("Nothing of yours is overdue."))
         return super().overdue_invoices_transaction(payment_reference, **kwargs)
 
     @route()
     def payment_pay(self, *args, amount=None, invoice_id=None, access_token=None, **kwargs):
-        _require_payments(invoice_id)
+        _require_payments(invoice_id, kwargs.get("sale_order_id"))
+        self._connect_check_pay_page_amount(amount, invoice_id, kwargs)
         return super().payment_pay(
             *args, amount=amount, invoice_id=invoice_id, access_token=access_token, **kwargs
         )
 
     @route()
-    def payment_transaction(self, *args, **kwargs):
+    def payment_transaction(self, *args, amount=None, **kwargs):
         _require_payments()
-        return super().payment_transaction(*args, **kwargs)
+        if amount is not None and not kwargs.get("is_validation"):
+            # Odoo casts it with float(): "abc" would be a 500, "nan" a payment
+            currency = request.env["res.currency"].browse(
+                self._cast_as_int(kwargs.get("currency_id")) or request.env.company.currency_id.id
+            )
+            amount = request.env["customer_connect.payment.service"]._parse_amount(
+                amount, currency.exists() or request.env.company.currency_id
+            )
+        return super().payment_transaction(*args, amount=amount, **kwargs)
+
+    def _create_transaction(self, *args, amount=None, custom_create_values=None, **kwargs):
+        """Every transaction of Odoo's pay routes (invoice, overdue invoices,
+        payment link, sale order) is created here, after Odoo checked the
+        access to its documents: the amount the browser sent is checked
+        against the server's figures (ours come with their own, already
+        computed by the quote)."""
+        values = custom_create_values or {}
+        if not kwargs.get("is_validation") and not values.get("connect_kind"):
+            Service = request.env["customer_connect.payment.service"]
+            currency = request.env["res.currency"].browse(kwargs.get("currency_id")).exists()
+            invoice_ids = _document_ids(values, "invoice_ids")
+            order_ids = _document_ids(values, "sale_order_ids")
+            # as the system: Odoo's route checked the access to these
+            # documents (token or record rules) before creating their
+            # transaction; their amounts are read to check the browser's
+            invoices = request.env["account.move"].sudo().browse(invoice_ids)
+            orders = request.env["sale.order"].sudo().browse(order_ids)
+            payer = request.env["res.partner"].sudo().browse(kwargs.get("partner_id"))
+            amount = Service._odoo_route_amount(
+                amount,
+                currency or (invoices or orders).currency_id[:1] or request.env.company.currency_id,
+                payer,
+                invoices=invoices,
+                orders=orders,
+            )
+        return super()._create_transaction(
+            *args, amount=amount, custom_create_values=custom_create_values, **kwargs
+        )
+
+    def _connect_check_pay_page_amount(self, amount, invoice_id, kwargs):
+        """Odoo's payment page (/payment/pay) for an invoice, an order or a
+        free amount: the amount checked as the transaction will check it,
+        so that the page says why before the card form."""
+        if amount is None or kwargs.get("is_validation"):
+            return
+        Service = request.env["customer_connect.payment.service"]
+        invoice_id = self._cast_as_int(invoice_id)
+        order_id = self._cast_as_int(kwargs.get("sale_order_id"))
+        # as the system after _require_payments: the documents' amounts and
+        # currency only; Odoo checks the link's token against them next
+        invoices = request.env["account.move"].sudo().browse(invoice_id or []).exists()
+        orders = request.env["sale.order"].sudo().browse(order_id or []).exists()
+        documents = invoices or orders
+        user = request.env.user
+        if documents:
+            payer = documents.partner_id[:1]
+        elif not user._is_public():
+            payer = user.partner_id
+        else:
+            # a dealer's link for a free amount: its partner is not checked
+            # yet (Odoo checks the link's token next), so nothing of it is
+            # read here (the on-account limit would tell its balance); the
+            # transaction applies it, after the token
+            payer = request.env["res.partner"]
+        currency_id = self._cast_as_int(kwargs.get("currency_id"))
+        currency = (
+            documents.currency_id[:1]
+            or request.env["res.currency"].browse(currency_id or []).exists()
+            or request.env.company.currency_id
+        )
+        Service._odoo_route_amount(amount, currency, payer, invoices=invoices, orders=orders)
 
     @route()
     def payment_method(self, **kwargs):
@@ -209,6 +293,13 @@ class ConnectPaymentPortal(PaymentPortal):
                 "logged_in": logged_in,
                 "error": None,
                 "quote": None,
+                # what was typed, shown again when the page says why not
+                "typed": {
+                    key: value[:100]
+                    for key, value in kw.items()
+                    if isinstance(value, str)
+                    and key.partition("_")[0] in ("pay", "doc", "part", "on", "reason")
+                },
             }
         )
         if request.httprequest.method == "POST" or ids or on_account:
@@ -356,3 +447,17 @@ class ConnectSaleOrderPayments(SalePaymentPortal):
     def portal_order_transaction(self, order_id, access_token, **kwargs):
         _require_payments(order_id=order_id)
         return super().portal_order_transaction(order_id, access_token, **kwargs)
+
+
+class ConnectPaymentPostProcessing(PaymentPostProcessing):
+    @route()
+    def poll_status(self, **kwargs):
+        """The status page finishing a transaction the cron may be finishing
+        at the same moment: the transaction's row is locked first, outside
+        Odoo's handler (which turns a failure into an ERROR line and a
+        "retry" for the page): a serialization failure goes to Odoo's
+        request retry, logged at INFO, which finds the transaction done."""
+        tx_sudo = self._get_monitored_transaction()
+        if tx_sudo and not tx_sudo.is_post_processed:
+            tx_sudo._connect_lock_for_post_processing()
+        return super().poll_status(**kwargs)

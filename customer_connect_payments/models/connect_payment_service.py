@@ -3,7 +3,9 @@ confirmed payment is booked. One place for the portal, the express pay link
 and the provider's confirmation; controllers stay thin."""
 
 import json
+import re
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from psycopg2 import errors as pg_errors
 
@@ -21,6 +23,13 @@ IN_FLIGHT_STATES = ("pending", "authorized")
 # a draft transaction (the customer is at the provider's form) holds them a while
 DRAFT_HOLD = timedelta(minutes=15)
 PAYABLE_TYPES = ("out_invoice", "out_receipt", "out_refund")
+
+
+# what a customer may type as an amount: figures, one point for the decimals
+AMOUNT_RE = re.compile(r"^[+-]?[0-9]{1,15}(?:\.[0-9]+)?$")
+# no online payment of a dealer comes near it; keeps every amount a float
+# exact to the cent, and 1e300 away from the providers' card forms
+AMOUNT_CEILING = Decimal(10) ** 11
 
 
 def _cents(currency, amount):
@@ -57,9 +66,11 @@ class CustomerConnectPaymentService(models.AbstractModel):
         return self.env.user._connect_portal_scope("payments")
 
     @api.model
-    def _express_token(self, customer, company, days=None):
-        """A signed, expiring token opening the pay page of ``customer``'s
-        open items in ``company`` without signing in."""
+    def _express_token(self, recipient, company, days=None):
+        """A signed, expiring token opening the pay page of the open items
+        of ``recipient``'s customer in ``company`` without signing in,
+        bound to ``recipient`` (the contact the link is sent to): it dies
+        with that contact's portal access (see ``_express_recipient_ok``)."""
         days = days or int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -68,7 +79,11 @@ class CustomerConnectPaymentService(models.AbstractModel):
         return hash_sign(
             self.env(su=True),
             EXPRESS_SCOPE,
-            {"customer": customer.commercial_partner_id.id, "company": company.id},
+            {
+                "customer": recipient.commercial_partner_id.id,
+                "company": company.id,
+                "contact": recipient.id,
+            },
             expiration=timedelta(days=days),
         )
 
@@ -79,11 +94,36 @@ class CustomerConnectPaymentService(models.AbstractModel):
         values = self._verify(EXPRESS_SCOPE, token)
         if not values:
             raise AccessError(self.env._("This payment link is not valid or has expired."))
+        # as the system: the link's holder is signed out; the signature
+        # above is the check, the recipient's access below the other one
         customer = self.env["res.partner"].sudo().browse(values["customer"]).exists()
         company = self.env["res.company"].sudo().browse(values["company"]).exists()
-        if not customer or not company or not customer.active:
+        recipient = self.env["res.partner"].sudo().browse(values.get("contact") or 0).exists()
+        if (
+            not customer
+            or not company
+            or not customer.active
+            or not self._express_recipient_ok(recipient, customer)
+        ):
             raise AccessError(self.env._("This payment link is not valid or has expired."))
         return customer, company
+
+    @api.model
+    def _express_recipient_ok(self, recipient, customer):
+        """Whether the contact an express link was sent to still has what
+        the link stands for: an active contact of ``customer`` whose portal
+        access was not taken away (inactivated, or its login archived or
+        revoked, which archives it) and whose level still makes payments.
+        A link made before links were bound to a person (no recipient)
+        fails too."""
+        if not recipient or not recipient.active or recipient.commercial_partner_id != customer:
+            return False
+        if recipient.connect_login_state == "inactive":
+            return False
+        if not recipient.connect_access_level_id._grants("payments"):
+            return False
+        user = recipient.with_context(active_test=False).connect_user_id
+        return not user or (user.active and user._is_portal())
 
     @api.model
     def _verify(self, scope, token):
@@ -140,6 +180,68 @@ class CustomerConnectPaymentService(models.AbstractModel):
         return company.sudo().connect_allow_partial_payment
 
     @api.model
+    def _parse_amount(self, value, currency, limit=None):
+        """``value`` (what a customer typed, or what a browser sent) as an
+        amount of ``currency``, or UserError saying why not: figures with
+        a point for the decimals (no currency symbol, thousands separator
+        or exponent), at most the currency's decimals, above
+        zero, at most ``limit`` (and never beyond AMOUNT_CEILING)."""
+        _ = self.env._
+        not_figures = _(
+            "Enter the amount in figures with a point for the decimals, like 1234.50 "
+            "(no currency sign, no thousands separator)."
+        )
+        if isinstance(value, bool) or value is None:
+            raise UserError(not_figures)
+        if isinstance(value, (int, float)):
+            text = repr(value)  # a JSON number; nan, inf and 1e300 fail below
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            raise UserError(not_figures)
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise UserError(not_figures) from None
+        if not amount.is_finite() or (isinstance(value, str) and not AMOUNT_RE.match(text)):
+            raise UserError(not_figures)
+        if amount <= 0:
+            raise UserError(_("Enter an amount above zero."))
+        if -amount.normalize().as_tuple().exponent > currency.decimal_places:
+            raise UserError(
+                _(
+                    "Amounts in %(currency)s have at most %(places)s decimals.",
+                    currency=currency.name,
+                    places=currency.decimal_places,
+                )
+            )
+        ceiling = AMOUNT_CEILING if limit is None else min(AMOUNT_CEILING, Decimal(str(limit)))
+        if amount > ceiling:
+            raise UserError(
+                _(
+                    "Pay at most %(amount)s here.",
+                    amount=format_amount(self.env, float(ceiling), currency),
+                )
+            )
+        return float(amount)
+
+    @api.model
+    def _on_account_limit(self, customer, company):
+        """The most a customer may pay on account: what it owes the company
+        today (its open invoices less its credit notes) plus the company's
+        margin. A payment on account pays what is owed or soon will be (a
+        deposit, the next invoice); the margin lets that through, and a
+        slip of the keyboard (a zero too many) is refused before the card
+        form rather than refunded after."""
+        owed = sum(
+            move.amount_residual_signed for move in self._open_items(customer, company, True)
+        )
+        # the company's setting, read as the system: a portal contact cannot
+        # read its dealer company; the caller checked the scope
+        margin = company.sudo().connect_on_account_margin
+        return company.sudo().currency_id.round(max(owed, 0.0) + max(margin, 0.0))
+
+    @api.model
     def _quote(
         self,
         customer,
@@ -172,9 +274,9 @@ class CustomerConnectPaymentService(models.AbstractModel):
             if invoice_ids:
                 raise UserError(self.env._("Pay either a selection or an amount on account."))
             currency = company.sudo().currency_id
-            amount = _cents(currency, float(on_account))
-            if amount <= 0:
-                raise UserError(self.env._("Enter an amount to pay."))
+            amount = self._parse_amount(
+                on_account, currency, limit=self._on_account_limit(customer, company)
+            )
             return {
                 "customer": customer,
                 "company": company,
@@ -215,7 +317,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
             due, discount = self._item_due(move, today)
             amount = due
             if move.id in partial and move.move_type != "out_refund":
-                asked = _cents(currency, float(partial[move.id]))
+                asked = self._parse_amount(partial[move.id], currency)
                 if float_compare(asked, due, precision_rounding=currency.rounding) != 0:
                     if not self._allows_partial(company):
                         raise UserError(self.env._("Invoices are paid in full here."))
@@ -257,6 +359,82 @@ class CustomerConnectPaymentService(models.AbstractModel):
             "reason": reason if any(line["partial"] for line in lines) else "",
             "date": today,
         }
+
+    # ------------------------------------------------------------------
+    # Odoo's own pay routes (invoice Pay Now, overdue invoices, payment
+    # links, sale orders): the amount the browser sends is checked here
+    # ------------------------------------------------------------------
+    @api.model
+    def _governs(self, customer):
+        """Whether Customer Connect sets the rules of ``customer``'s
+        payments: a customer on the portal (invited, active or
+        inactivated). Others keep Odoo's own behaviour, as for access."""
+        # the customer's portal state, read as the system (a visitor cannot
+        # read partners); it decides the rules, it grants nothing
+        customer = customer.sudo().commercial_partner_id
+        return bool(customer) and customer.connect_state != "not_invited"
+
+    @api.model
+    def _odoo_route_amount(self, amount, currency, payer, invoices=None, orders=None):
+        """The amount of a transaction started on one of Odoo's pay routes,
+        or UserError saying why it is refused.
+
+        Every amount must be a well-formed one (``_parse_amount``). For a
+        customer on Customer Connect the server's figure wins: one of the
+        amounts Odoo's own page offers for ``invoices`` (the outstanding,
+        the early-payment settlement, the next installment; their sum for
+        the overdue invoices) or ``orders`` (what is left to pay, the
+        prepayment); another amount only where the dealer allows part
+        payments, and then at most what is open. Without a document (a
+        free payment on /payment/pay), at most the on-account limit.
+
+        :param payer: the partner paying (its customer's rules apply)
+        """
+        # the documents' amounts, read as the system: the caller (Odoo's pay
+        # route) checked the access to them (token or record rules) first
+        invoices = (invoices or self.env["account.move"]).sudo()
+        orders = (orders or self.env["sale.order"]).sudo()
+        documents = invoices or orders
+        value = self._parse_amount(amount, currency)
+        customer = (documents[:1].partner_id or payer).commercial_partner_id
+        if not self._governs(customer):
+            return value
+        if not documents:
+            company = customer.company_id or self.env.company
+            return self._parse_amount(
+                amount, currency, limit=self._on_account_limit(customer, company)
+            )
+        if invoices:
+            company = invoices.company_id[:1]
+            if len(invoices) == 1:
+                next_values = invoices._get_invoice_next_payment_values() or {}
+                figures = {
+                    next_values.get("amount_due", invoices.amount_residual),
+                    next_values.get("next_amount_to_pay", invoices.amount_residual),
+                }
+            else:
+                figures = {sum(invoices.mapped("amount_residual"))}
+            most = sum(invoices.mapped("amount_residual"))
+        else:
+            company = orders.company_id[:1]
+            most = sum(order.amount_total - order.amount_paid for order in orders)
+            figures = {most}
+            if len(orders) == 1 and orders.require_payment and orders.state in ("draft", "sent"):
+                figures.add(orders._get_prepayment_required_amount() - orders.amount_paid)
+        figures = {figure for figure in figures if currency.compare_amounts(figure, 0) > 0}
+        if not figures:
+            raise UserError(self.env._("Nothing is left to pay on this."))
+        if any(currency.compare_amounts(value, figure) == 0 for figure in figures):
+            return value
+        if len(documents) == 1 and self._allows_partial(company):
+            return self._parse_amount(amount, currency, limit=most)
+        raise UserError(
+            self.env._(
+                "%(name)s is paid in full here: %(amount)s.",
+                name=documents.name if len(documents) == 1 else self.env._("These invoices"),
+                amount=format_amount(self.env, max(figures), currency),
+            )
+        )
 
     @api.model
     def _quote_token(self, quote):
@@ -364,7 +542,11 @@ class CustomerConnectPaymentService(models.AbstractModel):
         ``quote`` with ``provider``; refuses an amount that is not the
         quote's and invoices being paid elsewhere."""
         currency = quote["currency"]
-        if posted_amount is None or currency.compare_amounts(float(posted_amount), quote["amount"]):
+        try:
+            posted = self._parse_amount(posted_amount, currency)
+        except UserError:
+            posted = None
+        if posted is None or currency.compare_amounts(posted, quote["amount"]):
             raise UserError(
                 self.env._("The amount does not match what is due: open the pay page again.")
             )

@@ -37,16 +37,30 @@ class PaymentTransaction(models.Model):
             bodies=dict.fromkeys(self.invoice_ids.ids, message), author_id=author.id
         )
 
-    def _post_process(self):
-        mine = self.filtered(lambda tx: tx.connect_kind and tx.state == "done")
-        if mine:
-            # the same confirmation twice (the status page and the cron, a
-            # provider's repeated notification): the second waits here and
-            # finds the payment made
+    def _connect_lock_for_post_processing(self):
+        """Lock these transactions' rows until the end of the database
+        transaction, before anything of their post-processing is written.
+        The status page (/payment/status/poll) and the post-processing cron
+        finishing the same transaction at once queue here; the second one,
+        whose snapshot predates the first one's commit, then fails with a
+        serialization failure, raised without the SQL layer's "bad query"
+        ERROR line: Odoo's request handler retries the status page (an
+        INFO line) and the cron leaves the transaction for its next run,
+        both finding the work done."""
+        if self.ids:
             self.env.cr.execute(
-                "SELECT id FROM payment_transaction WHERE id IN %s FOR UPDATE", [tuple(mine.ids)]
+                "SELECT id FROM payment_transaction WHERE id IN %s FOR UPDATE",
+                [tuple(self.ids)],
+                log_exceptions=False,
             )
-            mine.invalidate_recordset(["payment_id", "connect_done", "is_post_processed"])
+            self.invalidate_recordset(["payment_id", "connect_done", "is_post_processed"])
+
+    def _post_process(self):
+        # the same confirmation twice (the status page and the cron, a
+        # provider's repeated notification): the second waits here and
+        # finds the payment made, or retries quietly (see above)
+        self._connect_lock_for_post_processing()
+        mine = self.filtered(lambda tx: tx.connect_kind and tx.state == "done")
         res = super()._post_process()
         for tx in mine.filtered(lambda tx: tx.payment_id and not tx.connect_done):
             self.env["customer_connect.payment.service"]._after_payment(tx)

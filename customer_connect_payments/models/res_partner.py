@@ -7,21 +7,20 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _connect_pay_url(self, amount=None, currency=None):
-        """A statement's QR code opens the express pay page of this
-        customer's open items: a signed, expiring link bound to the
-        customer, no sign-in needed."""
+        """Where a statement's QR code leads: the portal's pay page, behind
+        sign-in. Paper lasts for months and passes through many hands; it
+        carries no bearer link (an express link dies with the contact it
+        was e-mailed to, which paper cannot): whoever scans it signs in,
+        and their own level decides."""
         self.ensure_one()
-        customer = self.commercial_partner_id
-        company = customer.company_id or self.env.company
-        return self._connect_express_url(company)
+        return f"{self.get_base_url()}/my/payments/pay"
 
     def _connect_express_url(self, company, invoices=None):
         """The express pay page of this contact's customer in ``company``,
-        with ``invoices`` ticked."""
+        with ``invoices`` ticked: a link for this contact (bound to it, see
+        ``_express_token``)."""
         self.ensure_one()
-        token = self.env["customer_connect.payment.service"]._express_token(
-            self.commercial_partner_id, company
-        )
+        token = self.env["customer_connect.payment.service"]._express_token(self, company)
         query = url_encode({f"pay_{invoice.id}": 1 for invoice in invoices or ()})
         return f"{self.get_base_url()}/pay/express/{token}" + (f"?{query}" if query else "")
 

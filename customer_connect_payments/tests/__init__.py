@@ -6,3 +6,5 @@ from . import test_payment_links_in_emails
 from . import test_daily_status_payments
 from . import test_payment_disputes
 from . import test_payment_receipt_pdf
+from . import test_payment_amounts
+from . import test_payment_post_processing_race

@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import hmac, mute_logger
 
+from odoo.addons.customer_connect.tests import test_portal_isolation
 from odoo.addons.customer_connect.tests.common import ConnectCase
 
 
@@ -72,7 +73,7 @@ class TestPaymentAccess(ConnectCase, HttpCase):
         self.assertEqual(self.url_open("/my/payment_method").status_code, 200)
 
     def test_token_payment_of_a_connect_customer_needs_signing_in(self):
-        with self.assertRaisesRegex(JsonRpcException, "Forbidden"), mute_logger("odoo.http"):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"), mute_logger("odoo.http"):
             self.make_jsonrpc_request(
                 f"/invoice/transaction/{self.invoice.id}",
                 {"access_token": self.invoice._portal_ensure_token(), "amount": 10},
@@ -100,7 +101,7 @@ class TestPaymentAccess(ConnectCase, HttpCase):
         token = order._portal_ensure_token()
         params = {"access_token": token, "amount": 10}
         # not signed in: the customer is on Customer Connect, its contact signs in
-        with self.assertRaisesRegex(JsonRpcException, "Forbidden"), mute_logger("odoo.http"):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"), mute_logger("odoo.http"):
             self.make_jsonrpc_request(f"/my/orders/{order.id}/transaction", params)
         # status only follows orders, with no money
         self._give("status_only")
@@ -112,9 +113,27 @@ class TestPaymentAccess(ConnectCase, HttpCase):
         with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
             self.make_jsonrpc_request(f"/my/orders/{order.id}/transaction", params)
         self.assertNotIn("AccessError", str(caught.exception))
-        self.assertNotIn("Forbidden", str(caught.exception))
 
     def _pay_token(self, partner, amount):
         """The token of a dealer's payment link (payment.utils, outside a request)."""
         values = f"{partner.id}|{amount}|{self.invoice.currency_id.id}"
         return hmac(self.env(su=True), "generate_access_token", values)
+
+
+# the payments area's lines of the capability matrix: {route: area}
+PAYMENTS_MATRIX_PAGES = {
+    "/my/payments": "payments",  # payment history
+    "/my/payments/pay": "payments",
+    "/my/payment_method": "payments",  # saved cards (Odoo's page)
+}
+PAYMENTS_MATRIX_RPC = {}
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentsCapabilityMatrix(test_portal_isolation.TestCapabilityMatrix):
+    """The payments area's lines of customer_connect's capability matrix:
+    each shipped level reaches the payment pages exactly when it makes
+    payments."""
+
+    matrix_pages = PAYMENTS_MATRIX_PAGES
+    matrix_rpc = PAYMENTS_MATRIX_RPC

@@ -67,6 +67,18 @@ class TestPaymentLinksInEmails(PayCase):
         self.assertIn(self.invoice.name, page, "the link opens the customer's open items")
         self.assertNotIn("/pay/express/", self._chatter_bodies(self.farm, self.farm_billing))
 
+    def test_statement_pay_link_dies_with_its_contact(self):
+        """The link is the billing contact's: inactivated by the dealer's
+        staff, the contact's link no longer lists nor pays anything."""
+        self.env["customer_connect.statement"].with_user(self.staff)._send(self.farm)
+        path = self._path(self._pay_link(self._outgoing(self.farm_billing)))
+        self.authenticate(None, None)
+        self.assertIn(self.invoice.name, self.url_open(path).text)
+        self.farm_billing.with_user(self.staff).action_connect_inactivate()
+        response = self.url_open(path)
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(self.invoice.name, response.text)
+
     def test_no_pay_link_for_a_level_without_payments(self):
         level = self._level("full")
         level.with_user(self.staff_admin).write({"can_pay": False})

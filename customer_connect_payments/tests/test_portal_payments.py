@@ -1,6 +1,13 @@
+import base64
+import io
+
+import qrcode
+
 from odoo import Command
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.customer_connect_payments.models.connect_payment_service import EXPRESS_SCOPE
 
 from .common import PayCase
 
@@ -239,12 +246,110 @@ class TestExpressPay(PayCase):
                 token_id=1,
             )
 
-    def test_statement_qr_opens_the_express_page(self):
+    def test_statement_qr_opens_the_pay_page_behind_sign_in(self):
+        """The QR code printed on a statement grants nothing by itself (paper
+        lasts for months): it opens the portal's pay page, where whoever
+        scans it signs in and their own level decides."""
         url = self.farm._connect_pay_url(400.0, self.invoice.currency_id)
-        self.assertIn("/pay/express/", url)
-        self.assertEqual(
-            self.Service._express_scope(url.rsplit("/", 1)[1]), (self.farm, self.company)
+        self.assertTrue(url.endswith("/my/payments/pay"), url)
+        self.assertNotIn("/pay/express/", url)
+        path = url.split("//", 1)[1].split("/", 1)[1]
+        response = self.url_open(f"/{path}", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.authenticate(self.user.login, self.password)
+        self.assertIn(self.invoice.name, self.url_open(f"/{path}").text)
+        self._set_level(self.farm_billing, "status_only")
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(f"/{path}").status_code, 403)
+        # the printed statement's QR code is that address (the same code
+        # drawn from it), not a bearer link
+        qr = self.env["statement.common"]._connect_pay_qr(
+            self.farm_billing, 400.0, self.invoice.currency_id
         )
+        stream = io.BytesIO()
+        qrcode.make(url, box_size=4, border=2).save(stream, format="PNG")
+        self.assertEqual(
+            qr, "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestExpressLinkDiesWithItsRecipient(PayCase):
+    """The "Pay online" link e-mailed to a contact is bound to that contact:
+    it stops listing and paying the moment the contact's portal access goes
+    (inactivated, login archived or revoked, level without payments,
+    contact archived or moved to another customer)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoice = cls._invoice(400.0)
+
+    def _assert_dead(self, token, quote, why):
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(f"/pay/express/{token}").status_code, 404, why)
+            with self.assertRaises(JsonRpcException, msg=why):
+                self._start(quote, 400.0, route=f"/pay/express/{token}/transaction")
+        self.assertFalse(self.invoice.transaction_ids, why)
+
+    def _link_and_quote(self):
+        token = self.Service._express_token(self.farm_billing, self.company)
+        page = self.url_open(f"/pay/express/{token}?pay_{self.invoice.id}=1").text
+        self.assertIn(self.invoice.name, page, "the link works while its contact may pay")
+        return token, self._quote_of(page)
+
+    def test_dies_when_staff_inactivate_the_contact(self):
+        token, quote = self._link_and_quote()
+        self.farm_billing.with_user(self.staff).action_connect_inactivate()
+        self._assert_dead(token, quote, "inactivated")
+        # given back, the link works again (it is the contact's access)
+        self.farm_billing.with_user(self.staff).action_connect_reactivate()
+        self.assertEqual(self.url_open(f"/pay/express/{token}").status_code, 200)
+
+    def test_dies_when_the_login_is_archived(self):
+        token, quote = self._link_and_quote()
+        self.user.active = False
+        self._assert_dead(token, quote, "login archived")
+
+    def test_dies_when_odoo_revokes_the_portal_access(self):
+        token, quote = self._link_and_quote()
+        wizard = self.env["portal.wizard"].create(
+            {"partner_ids": [Command.set(self.farm_billing.ids)]}
+        )
+        wizard.user_ids.filtered(lambda w: w.partner_id == self.farm_billing).action_revoke_access()
+        self._assert_dead(token, quote, "revoked in Odoo's portal wizard")
+
+    def test_dies_with_a_level_without_payments(self):
+        token, quote = self._link_and_quote()
+        self._set_level(self.farm_billing, "status_only")
+        self._assert_dead(token, quote, "level without payments")
+
+    def test_dies_when_the_contact_leaves_or_is_archived(self):
+        token, quote = self._link_and_quote()
+        fiona_token = self.Service._express_token(self.farm_fiona, self.company)
+        self.assertEqual(self.url_open(f"/pay/express/{fiona_token}").status_code, 200)
+        self.farm_billing.parent_id = self.golf
+        self._assert_dead(token, quote, "contact moved to another customer")
+        # a contact without a login (Odoo refuses to archive one with a login)
+        self.farm_fiona.active = False
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(f"/pay/express/{fiona_token}").status_code, 404)
+
+    def test_a_link_bound_to_nobody_is_refused(self):
+        """A link signed before links were bound to a person."""
+        from datetime import timedelta
+
+        from odoo.tools import hash_sign
+
+        token = hash_sign(
+            self.env(su=True),
+            EXPRESS_SCOPE,
+            {"customer": self.farm.id, "company": self.company.id},
+            expiration=timedelta(days=30),
+        )
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(f"/pay/express/{token}").status_code, 404)
 
 
 @tagged("post_install", "-at_install")

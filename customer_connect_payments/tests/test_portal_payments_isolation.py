@@ -135,6 +135,8 @@ class TestPortalPaymentsIsolation(PayCase):
             "/payment/archive_token": [
                 ("JSON", "/payment/archive_token", {"token_id": self.golf_token.id})
             ],
+            # the session's own transaction only (none here): nothing to aim
+            "/payment/status/poll": [("JSON", "/payment/status/poll", {})],
         }
 
     def _tx_params(self, quote_token, amount):
