@@ -10,9 +10,9 @@ from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.portal_account_history import HISTORY_PAGE
+from .portal_list import PortalListParams
 
 
 class ConnectPortalAccountHistory(CustomerPortal):
@@ -27,14 +27,14 @@ class ConnectPortalAccountHistory(CustomerPortal):
         oldest first, a page at a time."""
         request.env.user._connect_require("activity")
         History = request.env["customer_connect.portal.account.history"]
-        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
+        params = PortalListParams(page, HISTORY_PAGE)
         error = None
         try:
             History._range(date_from, date_to)
         except UserError as e:
             # the dates typed stay in the form, the default range shows
             error, date_from, date_to = str(e), "", ""
-        history = History._page(date_from, date_to, offset=(page - 1) * HISTORY_PAGE)
+        history = History._page(date_from, date_to, offset=params.offset)
         url_args = {"date_from": history["date_from"], "date_to": history["date_to"]}
         values = self._prepare_portal_layout_values()
         values.update(
@@ -43,16 +43,10 @@ class ConnectPortalAccountHistory(CustomerPortal):
                 "history": history,
                 "type_labels": History._type_labels(),
                 "error": error,
-                "first_page": page == 1,
-                "last_page": page * HISTORY_PAGE >= history["count"],
+                "first_page": params.page == 1,
+                "last_page": params.page * HISTORY_PAGE >= history["count"],
                 "csv_url": f"/my/history/csv?{urlencode(url_args)}",
-                "pager": portal_pager(
-                    url="/my/history",
-                    url_args=url_args,
-                    total=history["count"],
-                    page=page,
-                    step=HISTORY_PAGE,
-                ),
+                "pager": params.pager("/my/history", url_args, history["count"]),
             }
         )
         return request.render("customer_connect.portal_my_account_history", values)

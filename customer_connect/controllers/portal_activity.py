@@ -11,10 +11,10 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import content_disposition, request
 
 from odoo.addons.account.controllers.portal import PortalAccount
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.web.controllers.report import ReportController
 
 from ..models.portal_activity import ACTIVITY_PAGE, ACTIVITY_SORTS, ACTIVITY_TYPES
+from .portal_list import PortalListParams
 
 
 class ConnectPortalActivity(PortalAccount):
@@ -40,21 +40,19 @@ class ConnectPortalActivity(PortalAccount):
         """Customer Activity: the customer's documents, open (Current) or
         settled (History), filtered, searched, sorted on every column."""
         Activity = request.env["customer_connect.portal.activity"]
-        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
-        status = status if status in ("current", "history", "all") else "current"
-        doc_type = doc_type if doc_type in ACTIVITY_TYPES else "all"
-        sortby = sortby if sortby in ACTIVITY_SORTS else "date"
-        search = (search or "").strip()[:100]
-        descending = order != "asc"
+        params = PortalListParams(page, ACTIVITY_PAGE, order=order, search=search)
+        status = params.choice(status, ("current", "history", "all"), "current")
+        doc_type = params.choice(doc_type, ACTIVITY_TYPES, "all")
+        sortby = params.choice(sortby, ACTIVITY_SORTS, "date")
         rows, count = Activity._page(
-            status, doc_type, search, sortby, descending, offset=(page - 1) * ACTIVITY_PAGE
+            status, doc_type, params.search, sortby, params.descending, offset=params.offset
         )
         url_args = {
             "status": status,
             "doc_type": doc_type,
-            "search": search,
+            "search": params.search,
             "sortby": sortby,
-            "order": order,
+            "order": params.order,
         }
         values = self._prepare_portal_layout_values()
         values.update(
@@ -64,18 +62,12 @@ class ConnectPortalActivity(PortalAccount):
                 "totals": Activity._totals(),
                 "status": status,
                 "doc_type": doc_type,
-                "search": search,
+                "search": params.search,
                 "sortby": sortby,
-                "order": "desc" if descending else "asc",
+                "order": params.order,
                 "url_args": url_args,
                 "can_download": request.env.user._connect_grants("documents"),
-                "pager": portal_pager(
-                    url="/my/activity",
-                    url_args=url_args,
-                    total=count,
-                    page=page,
-                    step=ACTIVITY_PAGE,
-                ),
+                "pager": params.pager("/my/activity", url_args, count),
             }
         )
         return request.render("customer_connect.portal_my_activity", values)

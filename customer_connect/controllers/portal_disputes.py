@@ -3,17 +3,17 @@
 and answers in their chatter (Odoo's portal chatter, ``/mail/message/post``,
 which ``customer_connect.dispute._get_thread_with_access`` keeps to the
 dispute's own contacts). Routes check the area and hand over to
-customer_connect.dispute (models/connect_dispute.py); the record rules in
-security/portal_disputes_security.xml hold the same line for JSON-RPC."""
+customer_connect.dispute (its portal service: models/portal_disputes_service.py);
+the record rules in security/portal_disputes_security.xml hold the same line
+for JSON-RPC."""
 
 from odoo import http
 from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.account.controllers.portal import PortalAccount
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.connect_dispute import (
+from ..models.portal_disputes import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_COUNT,
     DISPUTE_PAGE,
@@ -21,6 +21,7 @@ from ..models.connect_dispute import (
     MESSAGE_MIN,
     OPEN_STATES,
 )
+from .portal_list import PortalListParams
 
 DISPUTE_FILTERS = ("open", "closed", "all")
 # ids beyond PostgreSQL's integer are no record: a 404, not a database error
@@ -117,10 +118,10 @@ class ConnectPortalDisputes(PortalAccount):
     def portal_my_disputes(self, page=1, filterby="open", **kw):
         """The customer's disputes: open ones first, or closed, or all."""
         request.env.user._connect_require("disputes")
-        page = int(page) if str(page).isdigit() and 0 < int(page) < 100000 else 1
-        filterby = filterby if filterby in DISPUTE_FILTERS else "open"
+        params = PortalListParams(page, DISPUTE_PAGE)
+        filterby = params.choice(filterby, DISPUTE_FILTERS, "open")
         disputes, count = request.env["customer_connect.dispute"]._connect_portal_page(
-            filterby, offset=(page - 1) * DISPUTE_PAGE
+            filterby, offset=params.offset
         )
         values = self._prepare_portal_layout_values()
         values.update(
@@ -128,13 +129,7 @@ class ConnectPortalDisputes(PortalAccount):
                 "page_name": "connect_disputes",
                 "disputes": disputes,
                 "filterby": filterby,
-                "pager": portal_pager(
-                    url="/my/disputes",
-                    url_args={"filterby": filterby},
-                    total=count,
-                    page=page,
-                    step=DISPUTE_PAGE,
-                ),
+                "pager": params.pager("/my/disputes", {"filterby": filterby}, count),
             }
         )
         return request.render("customer_connect.portal_my_disputes", values)

@@ -10,9 +10,9 @@ from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.connect_equipment import EQUIPMENT_FILTERS, EQUIPMENT_PAGE, EQUIPMENT_SORTS
+from .portal_list import PortalListParams
 
 REMINDER_PREFERENCE = "connect_pref_equipment_reminders"
 
@@ -51,19 +51,19 @@ class ConnectPortalEquipment(CustomerPortal):
         number, filtered on warranty and service, sorted on every column."""
         request.env.user._connect_require("equipment")
         Equipment = request.env["customer_connect.equipment"]
-        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
-        filterby = filterby if filterby in EQUIPMENT_FILTERS else "all"
-        sortby = sortby if sortby in EQUIPMENT_SORTS else "name"
-        search = (search or "").strip()[:100]
-        descending = order == "desc"
+        params = PortalListParams(
+            page, EQUIPMENT_PAGE, order=order, default_order="asc", search=search
+        )
+        filterby = params.choice(filterby, EQUIPMENT_FILTERS, "all")
+        sortby = params.choice(sortby, EQUIPMENT_SORTS, "name")
         machines, count, document_counts = Equipment._connect_portal_page(
-            filterby, search, sortby, descending, offset=(page - 1) * EQUIPMENT_PAGE
+            filterby, params.search, sortby, params.descending, offset=params.offset
         )
         url_args = {
             "filterby": filterby,
-            "search": search,
+            "search": params.search,
             "sortby": sortby,
-            "order": "desc" if descending else "asc",
+            "order": params.order,
         }
         values = self._prepare_portal_layout_values()
         values.update(
@@ -72,17 +72,11 @@ class ConnectPortalEquipment(CustomerPortal):
                 "machines": machines,
                 "document_counts": document_counts,
                 "filterby": filterby,
-                "search": search,
+                "search": params.search,
                 "sortby": sortby,
-                "order": url_args["order"],
+                "order": params.order,
                 "url_args": url_args,
-                "pager": portal_pager(
-                    url="/my/equipment",
-                    url_args=url_args,
-                    total=count,
-                    page=page,
-                    step=EQUIPMENT_PAGE,
-                ),
+                "pager": params.pager("/my/equipment", url_args, count),
             }
         )
         return request.render("customer_connect.portal_my_equipment", values)

@@ -13,10 +13,10 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal as SaleCustomerPortal
 
 from ..models.portal_orders import ORDER_FILTERS, ORDER_SORTS, ORDERS_PAGE
+from .portal_list import PortalListParams
 
 
 class ConnectPortalOrders(SaleCustomerPortal):
@@ -38,19 +38,17 @@ class ConnectPortalOrders(SaleCustomerPortal):
         filtered, searched, sorted, a page at a time."""
         request.env.user._connect_require("orders")
         Orders = request.env["customer_connect.portal.orders"]
-        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
-        order_filter = order_filter if order_filter in ORDER_FILTERS else "open"
-        sortby = sortby if sortby in ORDER_SORTS else "date"
-        search = (search or "").strip()[:100]
-        descending = order != "asc"
+        params = PortalListParams(page, ORDERS_PAGE, order=order, search=search)
+        order_filter = params.choice(order_filter, ORDER_FILTERS, "open")
+        sortby = params.choice(sortby, ORDER_SORTS, "date")
         orders_sudo, progress, count = Orders._page(
-            order_filter, search, sortby, descending, offset=(page - 1) * ORDERS_PAGE
+            order_filter, params.search, sortby, params.descending, offset=params.offset
         )
         url_args = {
             "order_filter": order_filter,
-            "search": search,
+            "search": params.search,
             "sortby": sortby,
-            "order": "desc" if descending else "asc",
+            "order": params.order,
         }
         values = self._prepare_portal_layout_values()
         values.update(
@@ -59,16 +57,10 @@ class ConnectPortalOrders(SaleCustomerPortal):
                 "orders": orders_sudo,
                 "progress": progress,
                 "order_filter": order_filter,
-                "search": search,
+                "search": params.search,
                 "sortby": sortby,
-                "order": "desc" if descending else "asc",
-                "pager": portal_pager(
-                    url="/my/open-orders",
-                    url_args=url_args,
-                    total=count,
-                    page=page,
-                    step=ORDERS_PAGE,
-                ),
+                "order": params.order,
+                "pager": params.pager("/my/open-orders", url_args, count),
             }
         )
         return request.render("customer_connect.portal_my_open_orders", values)

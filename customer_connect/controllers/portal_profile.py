@@ -22,6 +22,7 @@ PREFERENCE_FIELDS = [
 PHOTO_FIELD = "connect_photo"
 # a portrait, not an archive: larger uploads are refused with a message
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = ("image/png", "image/jpeg")
 
 
 class ConnectPortalProfile(CustomerPortal):
@@ -42,11 +43,23 @@ class ConnectPortalProfile(CustomerPortal):
                 error[PHOTO_FIELD] = "error"
                 error_message.append(request.env._("The photo must be 5 MB at most."))
             elif content:
+                Upload = request.env["customer_connect.upload"]
                 try:
-                    # refuses what is not an image (and decompression bombs)
+                    # its content, name and declared type agree (the one
+                    # check of every upload), then it opens as an image
+                    # (decompression bombs refused)
+                    Upload._connect_check(
+                        Upload._connect_clean_name(photo.filename),
+                        content,
+                        photo.mimetype,
+                        PHOTO_TYPES,
+                    )
                     image_process(content, verify_resolution=True)
                     data[PHOTO_FIELD] = content
-                except (OSError, ValueError, UserError, UserWarning):
+                except UserError as refusal:
+                    error[PHOTO_FIELD] = "error"
+                    error_message.append(str(refusal))
+                except (OSError, ValueError, UserWarning):
                     error[PHOTO_FIELD] = "error"
                     error_message.append(request.env._("The photo must be a PNG or JPEG image."))
             else:

@@ -8,9 +8,9 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.portal_purchase_history import PURCHASE_PAGE, PURCHASE_SORTS
+from .portal_list import PortalListParams
 
 
 class ConnectPortalPurchaseHistory(CustomerPortal):
@@ -24,48 +24,40 @@ class ConnectPortalPurchaseHistory(CustomerPortal):
         dates, sorted on every column."""
         request.env.user._connect_require("activity")
         Purchases = request.env["customer_connect.portal.purchase.history"]
-        page = int(page) if str(page).isdigit() and int(page) > 0 else 1
-        sortby = sortby if sortby in PURCHASE_SORTS else "date"
-        search = (search or "").strip()[:100]
-        descending = order != "asc"
+        params = PortalListParams(page, PURCHASE_PAGE, order=order, search=search)
+        sortby = params.choice(sortby, PURCHASE_SORTS, "date")
         error = None
         try:
             Purchases._range(date_from, date_to)
         except UserError as e:
             error, date_from, date_to = str(e), "", ""
         rows, count = Purchases._page(
-            search,
+            params.search,
             date_from,
             date_to,
             sortby,
-            descending,
-            offset=(page - 1) * PURCHASE_PAGE,
+            params.descending,
+            offset=params.offset,
         )
         url_args = {
-            "search": search,
+            "search": params.search,
             "date_from": date_from,
             "date_to": date_to,
             "sortby": sortby,
-            "order": "desc" if descending else "asc",
+            "order": params.order,
         }
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "connect_purchases",
                 "rows": rows,
-                "search": search,
+                "search": params.search,
                 "date_from": date_from,
                 "date_to": date_to,
                 "sortby": sortby,
-                "order": "desc" if descending else "asc",
+                "order": params.order,
                 "error": error,
-                "pager": portal_pager(
-                    url="/my/purchases",
-                    url_args=url_args,
-                    total=count,
-                    page=page,
-                    step=PURCHASE_PAGE,
-                ),
+                "pager": params.pager("/my/purchases", url_args, count),
             }
         )
         return request.render("customer_connect.portal_my_purchases", values)

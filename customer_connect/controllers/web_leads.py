@@ -18,9 +18,9 @@ Two pages of one form:
   site may frame it.
 
 Refusals are 4xx pages with the reason (400 for what was posted, 429 over
-the limits, 413 for a body over 64 KB, before it is read), never a server
-error; a post caught by the honeypot gets the thank-you page and files
-nothing."""
+the limits, 413 for a body over 64 KB: the form again with its first 64 KB
+and the fields' messages, the rest dropped unread), never a server error;
+a post caught by the honeypot gets the thank-you page and files nothing."""
 
 from odoo import http
 from odoo.http import request
@@ -63,6 +63,23 @@ class ConnectWebLeads(http.Controller):
             name: httprequest.form.getlist(name) + httprequest.files.getlist(name)
             for name in [*Service._form_field_names(), HONEYPOT]
         }
+        if getattr(httprequest, "connect_form_cut", False):
+            # larger than the form takes (models/ir_http.py read it up to
+            # the limit): never filed, so checked before the CSRF token (a
+            # cut multipart post has none); the form again with what was
+            # read and each field's message, not a bare 413
+            values, errors = Service._validate(raw)
+            errors[""] = request.env._(
+                "What you sent is longer than this form takes (%(size)s KB): only its first "
+                "part is below. Shorten the fields marked and send it again.",
+                size=MAX_BODY_BYTES // 1024,
+            )
+            return self._web_lead_render(
+                "customer_connect.web_lead_page",
+                {"values": values, "errors": errors},
+                embed,
+                status=413,
+            )
         if embed:
             genuine = Service._check_form_token(
                 httprequest.form.get("form_token"), httprequest.remote_addr
@@ -111,6 +128,7 @@ class ConnectWebLeads(http.Controller):
         # check, to answer with the form and a clear message
         csrf=False,
         max_content_length=MAX_BODY_BYTES,
+        connect_cut_oversized_form=True,
     )
     def web_lead_submit(self, **kw):
         """A post of the form, with Odoo's CSRF token."""
@@ -131,6 +149,7 @@ class ConnectWebLeads(http.Controller):
         # (models/connect_web_lead.py, _check_form_token) stands in for it
         csrf=False,
         max_content_length=MAX_BODY_BYTES,
+        connect_cut_oversized_form=True,
     )
     def web_lead_embed_submit(self, **kw):
         """A post of the embedded form, checked with its signed token."""

@@ -31,3 +31,7 @@ from . import portal_project_status
 from . import connect_dispute
 from . import res_currency
 from . import ir_actions_report
+from . import connect_upload
+from . import portal_disputes_reason
+from . import portal_disputes
+from . import portal_disputes_service

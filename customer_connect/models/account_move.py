@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import pdf, sql
 
-from .connect_dispute import OPEN_STATES
+from .portal_disputes import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class AccountMove(models.Model):
 
     # -- disputes: an invoice with an open dispute is "in dispute", a stored
     # flag that the portal, the statements, express pay and the backend
-    # filter on (models/connect_dispute.py)
+    # filter on (models/portal_disputes.py)
     connect_dispute_ids = fields.One2many(
         "customer_connect.dispute",
         "move_id",

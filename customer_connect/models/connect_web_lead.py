@@ -25,9 +25,10 @@ FORM_TOKEN_HOURS = 2
 LIMIT_WINDOW = timedelta(hours=1)
 DEFAULT_LIMIT_PER_ADDRESS = 5
 DEFAULT_LIMIT_PER_EMAIL = 3
-# what the browser may send for the whole form; a bigger body is refused by
-# the framework (413) before it is read: 7 fields of at most 4,000
-# characters, each up to 9 bytes once URL-encoded, fit well below
+# what the browser may send for the whole form: 7 fields of at most 4,000
+# characters, each up to 9 bytes once URL-encoded, fit well below; a bigger
+# body is read this far only, and the form comes back with what was read
+# (models/ir_http.py, _connect_cut_oversized_form)
 MAX_BODY_BYTES = 64 * 1024
 # a dealer's website origin as CSP frame-ancestors takes it: scheme, host
 # (a leading "*." for its subdomains), optional port; nothing else reaches

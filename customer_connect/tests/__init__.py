@@ -26,3 +26,4 @@ from . import test_web_leads
 from . import test_portal_project_status
 from . import test_portal_disputes
 from . import test_documents_pdf
+from . import test_portal_list

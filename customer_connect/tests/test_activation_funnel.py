@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import ConnectCase
 
@@ -293,3 +293,20 @@ class TestInvitationReminders(FunnelCase):
         # the counters are the system's
         with self.assertRaises(AccessError):
             self.farm_billing.with_user(self.staff).write({"connect_reminder_count": 9})
+
+
+@tagged("post_install", "-at_install")
+class TestActivationFunnelTour(FunnelCase, HttpCase):
+    def test_tour_week_without_activation_shows_no_hours(self):
+        """A week with no activation shows no median (it showed 0.0 hours)."""
+        # week 10 of 2026: one account, activated after 24 hours, never paid
+        self._invite_at(self.farm_billing, "2026-03-02 10:00:00")
+        self._complete_at(self.farm_billing, "2026-03-03 10:00:00")
+        # week 11: invited, never activated
+        self._invite_at(self.golf_keeper, "2026-03-11 09:00:00")
+        self.env.flush_all()
+        self.start_tour(
+            "/odoo/action-customer_connect.action_connect_activation_funnel",
+            "customer_connect_activation_funnel",
+            login=self.staff.login,
+        )

@@ -6,10 +6,11 @@ from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import ConnectCase
+from .daily_status_window import DailyStatusWindowMixin
 
 
 @tagged("post_install", "-at_install")
-class TestDailyStatus(ConnectCase):
+class TestDailyStatus(DailyStatusWindowMixin, ConnectCase):
     """The dealer's daily status e-mail: sections of the company's
     yesterday, to the chosen staff only, once a day, nothing when there is
     nothing to say."""
@@ -231,3 +232,63 @@ class TestDailyStatus(ConnectCase):
         self.assertIn("Activations", other_body)
         self.assertNotIn("Morag", other_body)
         self.assertNotIn("web lead", other_body.lower())
+
+    # -- each section covers exactly the company's yesterday ---------------
+    def _window_contact(self, n):
+        return self.env["res.partner"].create(
+            {
+                "name": f"Window Contact {n}",
+                "email": f"window{n}@lochvale.example",
+                "parent_id": self.golf.id,
+            }
+        )
+
+    def _activate_at(self, at, n):
+        contact = self._window_contact(n)
+        with freeze_time(at):
+            self._activate(contact)
+        return f"Window Contact {n} (Loch Vale Golf Club"
+
+    def _invite_at(self, at, n):
+        contact = self._window_contact(n)
+        with freeze_time(at):
+            contact.with_user(self.staff)._connect_invite()
+        return f"Window Contact {n} (Loch Vale Golf Club"
+
+    def _web_lead_at(self, at, n):
+        result = self.env["customer_connect.web.lead"]._submit(
+            {
+                "contact_name": f"Window Visitor {n}",
+                "email_from": f"visitor{n}@glen.example",
+                "message": "Price of a 6155R?",
+            },
+            f"203.0.113.{n}",
+            self.company,
+        )
+        self.assertEqual(result["state"], "filed", result["errors"])
+        # a lead's create date is the database's clock, not freezegun's
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = %s WHERE id = %s", [at, result["lead"].id]
+        )
+        result["lead"].invalidate_recordset()
+        return f"Window Visitor {n}"
+
+    def test_activations_day_london(self):
+        self.assertSectionCoversTheDay("Europe/London", self._activate_at)
+
+    def test_activations_day_chicago(self):
+        self.assertSectionCoversTheDay("America/Chicago", self._activate_at)
+
+    def test_pending_invitations_day_london(self):
+        self.assertSectionCoversTheDay("Europe/London", self._invite_at)
+
+    def test_pending_invitations_day_chicago(self):
+        self.assertSectionCoversTheDay("America/Chicago", self._invite_at)
+
+    def test_web_leads_day_london(self):
+        self.staff.groups_id |= self.env.ref("sales_team.group_sale_salesman")
+        self.assertSectionCoversTheDay("Europe/London", self._web_lead_at)
+
+    def test_web_leads_day_chicago(self):
+        self.staff.groups_id |= self.env.ref("sales_team.group_sale_salesman")
+        self.assertSectionCoversTheDay("America/Chicago", self._web_lead_at)

@@ -3,9 +3,10 @@ from datetime import timedelta
 from odoo import Command, fields, http, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from .common import ConnectCase
+from .daily_status_window import DailyStatusWindowMixin
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 REFUSED = (403, 404)
@@ -62,7 +63,7 @@ class DisputeCase(ConnectCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalDisputes(DisputeCase):
+class TestPortalDisputes(DailyStatusWindowMixin, DisputeCase):
     # -- raising ---------------------------------------------------------
     def test_raise_from_the_portal(self):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
@@ -196,6 +197,62 @@ class TestPortalDisputes(DisputeCase):
         with mute_logger("odoo.http"):
             self.assertEqual(self.url_open(f"/my/invoices/{credit.id}/dispute").status_code, 403)
 
+    def test_file_content_name_and_declared_type_agree(self):
+        """A text file named photo.png was taken as a dispute picture: the
+        browser's declared type, the extension and the content must agree,
+        or the form comes back naming the file, and nothing is raised."""
+        with file_open("base/static/img/avatar_grey.png", "rb") as image:
+            png = image.read()
+        self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
+        data = {"reason_id": self.reason.id, "message": "The price is not the one agreed."}
+        for upload, expected in (
+            (
+                ("photo.png", b"just some words, not a picture", "image/png"),
+                "photo.png is a text file",
+            ),
+            (
+                ("photo.png", png, "text/plain"),
+                "photo.png was sent as text/plain but is a PNG file",
+            ),
+            (("notes.txt", png, "text/plain"), "notes.txt is a PNG file, but its name"),
+            (("quote.pdf", png, "application/pdf"), "quote.pdf is a PNG file, but its name"),
+            (("quote.png", PDF, "image/png"), "quote.png is a PDF file, but its name"),
+            (("photo", png, "image/png"), "photo is a PNG file, but its name"),
+            # RIFF is WebP to Odoo's guess, and a WAV file too
+            (
+                ("clip.webp", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40, "image/webp"),
+                "clip.webp is not a file we accept",
+            ),
+            # text beyond the first kilobyte Odoo's guess reads
+            (
+                ("notes.txt", b"a" * 2000 + b"\x00\x01\x02", "text/plain"),
+                "notes.txt is not a file we accept",
+            ),
+            (
+                ("notes.txt", "caf\xe9 cr\xe8me ".encode("latin-1") * 10, "text/plain"),
+                "notes.txt is not a file we accept",
+            ),
+        ):
+            response = self._post_form(self.current, data, [("attachments", upload)])
+            self.assertEqual(response.status_code, 200, upload[0])
+            self.assertIn("o_connect_dispute_error", response.text)
+            self.assertIn(expected, response.text)
+        self.assertFalse(self.env["customer_connect.dispute"].search([]), "nothing was raised")
+        # what agrees is taken; a browser that cannot name a type declares
+        # none (octet-stream): the content and the name decide
+        files = [
+            ("attachments", ("photo.png", png, "image/png")),
+            ("attachments", ("notes.txt", "caf\xe9 cr\xe8me\n".encode(), "text/plain")),
+            ("attachments", ("SCAN.PDF", PDF, "application/octet-stream")),
+        ]
+        response = self._post_form(self.current, data, files)
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        dispute = self.env["customer_connect.dispute"].search([("move_id", "=", self.current.id)])
+        self.assertEqual(
+            sorted(dispute.with_user(self.farm_user)._connect_files_sudo().mapped("mimetype")),
+            ["application/pdf", "image/png", "text/plain"],
+        )
+
     def test_reply_files_are_checked_too(self):
         dispute = self._raise()
 
@@ -213,6 +270,10 @@ class TestPortalDisputes(DisputeCase):
         evil = upload("photo.png", b"<html><script>alert(1)</script></html>")
         with self.assertRaisesRegex(UserError, "not a file we accept"):
             dispute.message_post(body="See the photo", attachment_ids=evil.ids)
+        # a text file named as a picture: what it is and its name disagree
+        text = upload("photo.png", b"just words, no picture")
+        with self.assertRaisesRegex(UserError, "photo.png is a text file, but its name"):
+            dispute.message_post(body="See the photo", attachment_ids=text.ids)
         good = upload("photo.pdf", PDF)
         message = dispute.message_post(body="See the file", attachment_ids=good.ids)
         self.assertEqual(message.sudo().attachment_ids, good)
@@ -517,10 +578,13 @@ class TestPortalDisputes(DisputeCase):
     # -- the daily status ----------------------------------------------
     def test_daily_status_section(self):
         Dispute = self.env["customer_connect.dispute"]
-        today = fields.Date.today()
-        self.assertIsNone(Dispute._connect_daily_status_section(self.company, today, today))
+        # today's bounds, as the daily status e-mail hands them (UTC datetimes)
+        today = self.env["customer_connect.daily.status"]._day_bounds(
+            self.company, fields.Date.today()
+        )
+        self.assertIsNone(Dispute._connect_daily_status_section(self.company, *today))
         dispute = self._raise()
-        section = Dispute._connect_daily_status_section(self.company, today, today)
+        section = Dispute._connect_daily_status_section(self.company, *today)
         self.assertEqual(section["sequence"], 40)
         self.assertEqual(section["title"], "Disputes")
         self.assertEqual(len(section["lines"]), 1)
@@ -532,12 +596,12 @@ class TestPortalDisputes(DisputeCase):
             [fields.Datetime.now() - timedelta(days=21), dispute.id],
         )
         dispute.invalidate_recordset()
-        section = Dispute._connect_daily_status_section(self.company, today, today)
+        section = Dispute._connect_daily_status_section(self.company, *today)
         self.assertEqual(len(section["lines"]), 1)
         self.assertIn("Open for 21 days", section["lines"][0])
         self.assertIn(self.staff.name, section["lines"][0])
         other = self.setup_other_company(name="Quiet dealer")["company"]
-        self.assertIsNone(Dispute._connect_daily_status_section(other, today, today))
+        self.assertIsNone(Dispute._connect_daily_status_section(other, *today))
 
     # -- the hot page ------------------------------------------------------
     def test_list_query_count_does_not_grow(self):
@@ -578,6 +642,30 @@ class TestPortalDisputes(DisputeCase):
         self.assertEqual(
             self.url_open("/my/disputes?filterby=all").text.count("o_connect_dispute_row"), 7
         )
+
+    # -- the daily status: exactly the company's yesterday -------------------
+    def _dispute_at(self, at, n):
+        invoice = self.init_invoice("out_invoice", partner=self.farm, amounts=[10 * n], post=True)
+        dispute = self._raise(invoice=invoice)
+        # a dispute's create date is the database's clock, not freezegun's
+        self.env.cr.execute(
+            "UPDATE customer_connect_dispute SET create_date = %s WHERE id = %s", [at, dispute.id]
+        )
+        dispute.invalidate_recordset()
+        return f"Raised: {dispute.name},"
+
+    def test_daily_status_day_london(self):
+        """A dispute raised just after midnight is in that day's e-mail
+        alone (it was in yesterday's and today's: the section ran to the end
+        of the day after)."""
+        self.staff.partner_id.email = "sam.staff@northfield.example"
+        self.company.connect_daily_status_user_ids = [Command.set(self.staff.ids)]
+        self.assertSectionCoversTheDay("Europe/London", self._dispute_at)
+
+    def test_daily_status_day_chicago(self):
+        self.staff.partner_id.email = "sam.staff@northfield.example"
+        self.company.connect_daily_status_user_ids = [Command.set(self.staff.ids)]
+        self.assertSectionCoversTheDay("America/Chicago", self._dispute_at)
 
 
 @tagged("post_install", "-at_install")

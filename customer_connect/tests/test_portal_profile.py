@@ -74,7 +74,7 @@ class TestPortalProfile(ConnectCase, HttpCase):
             mobile="+44 7700 900009",
         )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("PNG or JPEG", response.text)
+        self.assertIn("me.png is not a file we accept", response.text)
         self.farm_billing.invalidate_recordset()
         self.assertNotEqual(self.farm_billing.mobile, "+44 7700 900009")
         # the customer number is not the contact's to change
@@ -86,6 +86,34 @@ class TestPortalProfile(ConnectCase, HttpCase):
         self.assertIn("Unknown field", response.text)
         self.assertEqual(self.farm_billing.connect_login_state, "active")
         self.assertTrue(self.farm_billing.active)
+
+    def test_photo_name_type_and_content_agree(self):
+        """A picture named or declared as something else is refused with
+        its name, and nothing of the form is saved."""
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with file_open("base/static/img/avatar_grey.png", "rb") as image:
+            png = image.read()
+        for upload, expected in (
+            (("me.png", png, "text/plain"), "me.png was sent as text/plain but is a PNG file"),
+            (("me.txt", png, "image/png"), "me.txt is a PNG file, but its name"),
+            (("me.jpg", png, "image/jpeg"), "me.jpg is a PNG file, but its name"),
+            (("me.png", b"GIF89a" + b"\x00" * 40, "image/png"), "me.png is not a file we accept"),
+        ):
+            response = self._post(files={"connect_photo": upload}, mobile="+44 7700 900009")
+            self.assertEqual(response.status_code, 200, upload[0])
+            self.assertIn(expected, response.text)
+            self.farm_billing.invalidate_recordset()
+            self.assertNotEqual(self.farm_billing.mobile, "+44 7700 900009")
+            self.assertFalse(self.farm_billing.image_1920)
+        # a browser that cannot name the type declares none: the content
+        # and the name decide
+        response = self._post(
+            files={"connect_photo": ("me.PNG", png, "application/octet-stream")},
+            mobile="+44 7700 900009",
+        )
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.farm_billing.invalidate_recordset()
+        self.assertTrue(self.farm_billing.image_1920)
 
     def test_profile_tour(self):
         self.farm_billing.write(

@@ -161,11 +161,50 @@ class TestWebLeads(ConnectCase, HttpCase):
         response = self._post(message="m" * 4001)
         self._assert_refused(response)
         self.assertIn("at most 4000 characters", self._error_of(response, "message"))
-        # a body over 64 KB is refused before it is read
-        with mute_logger("odoo.http"):
-            response = self._post(message="m" * 70000)
-        self.assertEqual(response.status_code, 413)
         self.assertFalse(self._leads())
+
+    def test_a_post_over_the_limit_gets_the_form_back(self):
+        """A message of 100 kB got a bare "413 Request Entity Too Large"
+        and the visitor lost the form: any size over the limit comes back
+        to the form, with the field's message and what fits of what was
+        typed; nothing is filed."""
+        for url, size, letter in (
+            ("/request-info", 100_000, "m"),
+            ("/request-info", 3_000_000, "m"),
+            # six bytes a letter once URL-encoded: cut at a whole letter
+            ("/request-info", 40_000, "\u00e9"),
+            ("/request-info/embed", 100_000, "m"),
+        ):
+            if url.endswith("/embed"):
+                token = FORM_TOKEN_RE.search(self.url_open(url).text).group(1)
+                data = {"form_token": token, **GOOD, "message": letter * size}
+                response = self.url_open(url, data=data, allow_redirects=False)
+            else:
+                response = self._post(url=url, message=letter * size)
+            self._assert_refused(response, "longer than this form takes (64 KB)", status=413)
+            self.assertIn("o_connect_web_lead_form", response.text, "the form, not a bare 413")
+            self.assertIn(
+                "How can we help? is too long: at most 4000 characters",
+                self._error_of(response, "message"),
+            )
+            # the fields before the message are all there, the message's first part too
+            self.assertIn('value="Jane Hill"', response.text)
+            self.assertIn('value="jane@hilltop.example"', response.text)
+            self.assertIn('value="Ayr"', response.text)
+            self.assertIn(letter * 4000, response.text)
+            self.assertNotIn("not valid text", response.text, "no letter cut in two")
+        # sent as multipart (no browser sends this form so): the form, its
+        # message on top, nothing read of the files
+        response = self.url_open(
+            "/request-info",
+            data={"csrf_token": self._csrf(), **GOOD},
+            files={"message": ("message.txt", b"m" * 100_000, "text/plain")},
+            allow_redirects=False,
+        )
+        self._assert_refused(response, "longer than this form takes (64 KB)", status=413)
+        self.assertFalse(self._leads())
+        # the server still answers (the rest of the big body was dropped)
+        self.assertEqual(self.url_open("/request-info").status_code, 200)
 
     def test_html_and_script_are_stored_and_shown_escaped(self):
         name = '<script>alert("name")</script>Jane'

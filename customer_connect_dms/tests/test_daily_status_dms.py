@@ -5,11 +5,13 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.customer_connect.tests.daily_status_window import DailyStatusWindowMixin
+
 from .common import DmsImportCase
 
 
 @tagged("post_install", "-at_install")
-class TestDailyStatusDms(DmsImportCase):
+class TestDailyStatusDms(DailyStatusWindowMixin, DmsImportCase):
     """The daily status e-mail lists the day's imports and their errors."""
 
     @classmethod
@@ -60,3 +62,18 @@ class TestDailyStatusDms(DmsImportCase):
                 self.company, start, end
             )
         )
+
+    def _import_at(self, at, n):
+        with freeze_time(at):
+            self._import(
+                "customers", f"number,name\n0040{n},Window Farm {n}\n", name=f"window{n}.csv"
+            )
+        return f"window{n}.csv ("
+
+    def test_imports_day_london(self):
+        """An import finished just after the company's midnight is in that
+        day's e-mail alone, one a second before in the day before's."""
+        self.assertSectionCoversTheDay("Europe/London", self._import_at)
+
+    def test_imports_day_chicago(self):
+        self.assertSectionCoversTheDay("America/Chicago", self._import_at)

@@ -4,10 +4,11 @@ from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.customer_connect.tests.common import ConnectCase
+from odoo.addons.customer_connect.tests.daily_status_window import DailyStatusWindowMixin
 
 
 @tagged("post_install", "-at_install")
-class TestDailyStatusPayments(ConnectCase):
+class TestDailyStatusPayments(DailyStatusWindowMixin, ConnectCase):
     """Online payments in the daily status e-mail and as the activation
     funnel's last step."""
 
@@ -69,3 +70,14 @@ class TestDailyStatusPayments(ConnectCase):
         )
         self.assertEqual((row.invited_count, row.activated_count, row.paid_count), (1, 1, 1))
         self.assertAlmostEqual(row.hours_to_pay_median, 24.0, msg="the cheque does not count")
+
+    def _payment_at(self, at, n):
+        return f"({self._payment(self.farm, 100.0 + n, at).name})"
+
+    def test_payments_day_london(self):
+        """A payment booked just after the company's midnight is in that
+        day's e-mail alone, one a second before in the day before's."""
+        self.assertSectionCoversTheDay("Europe/London", self._payment_at)
+
+    def test_payments_day_chicago(self):
+        self.assertSectionCoversTheDay("America/Chicago", self._payment_at)
