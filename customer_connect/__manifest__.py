@@ -2,7 +2,7 @@
     "name": "Customer Connect",
     "summary": "Customer portal for equipment dealers: customer accounts, "
     "invitations, access levels, e-mail history, dealership users",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",
@@ -80,6 +80,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

@@ -11,6 +11,7 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_account_history import HISTORY_PAGE
 from .portal_list import PortalListParams
 
@@ -21,6 +22,7 @@ class ConnectPortalAccountHistory(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=replica_readonly,
     )
     def portal_my_account_history(self, page=1, date_from="", date_to="", **kw):
         """The history between two dates (the last 12 months unless asked),
@@ -51,7 +53,9 @@ class ConnectPortalAccountHistory(CustomerPortal):
         )
         return request.render("customer_connect.portal_my_account_history", values)
 
-    @http.route("/my/history/csv", type="http", auth="user", website=True)
+    @http.route(
+        "/my/history/csv", type="http", auth="user", website=True, readonly=replica_readonly
+    )
     def portal_my_account_history_csv(self, date_from="", date_to="", **kw):
         """The whole range as a CSV file."""
         request.env.user._connect_require("activity")

@@ -13,6 +13,7 @@ from odoo.http import content_disposition, request
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.web.controllers.report import ReportController
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_activity import ACTIVITY_PAGE, ACTIVITY_SORTS, ACTIVITY_TYPES
 from .portal_list import PortalListParams
 
@@ -32,7 +33,11 @@ class ConnectPortalActivity(PortalAccount):
         return values
 
     @http.route(
-        ["/my/activity", "/my/activity/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/activity", "/my/activity/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
     )
     def portal_my_activity(
         self, page=1, status="current", doc_type="all", search="", sortby="date", order="desc", **kw

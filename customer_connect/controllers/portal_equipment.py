@@ -13,6 +13,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.connect_equipment import EQUIPMENT_FILTERS, EQUIPMENT_PAGE, EQUIPMENT_SORTS
 from .portal_list import PortalListParams
+from ..models.ir_http import replica_readonly
 
 REMINDER_PREFERENCE = "connect_pref_equipment_reminders"
 
@@ -42,7 +43,11 @@ class ConnectPortalEquipment(CustomerPortal):
 
     # -- the list -----------------------------------------------------------
     @http.route(
-        ["/my/equipment", "/my/equipment/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/equipment", "/my/equipment/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
     )
     def portal_my_equipment(
         self, page=1, filterby="all", search="", sortby="name", order="asc", **kw
@@ -105,7 +110,13 @@ class ConnectPortalEquipment(CustomerPortal):
         )
         return request.render("customer_connect.portal_my_equipment_detail", values)
 
-    @http.route("/my/equipment/<int:equipment_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/equipment/<int:equipment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
+    )
     def portal_my_equipment_detail(self, equipment_id, saved=None, **kw):
         machine = self._equipment_machine(equipment_id)
         return self._equipment_page(machine, saved=bool(saved))
@@ -131,6 +142,7 @@ class ConnectPortalEquipment(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=replica_readonly,
     )
     def portal_my_equipment_document(self, equipment_id, attachment_id, **kw):
         """One document of the machine, downloaded: the machine's rules

@@ -15,6 +15,7 @@ from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal as SaleCustomerPortal
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_orders import ORDER_FILTERS, ORDER_SORTS, ORDERS_PAGE
 from .portal_list import PortalListParams
 
@@ -30,6 +31,7 @@ class ConnectPortalOrders(SaleCustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=replica_readonly,
     )
     def portal_my_open_orders(
         self, page=1, order_filter="open", search="", sortby="date", order="desc", **kw
@@ -65,7 +67,13 @@ class ConnectPortalOrders(SaleCustomerPortal):
         )
         return request.render("customer_connect.portal_my_open_orders", values)
 
-    @http.route("/my/open-orders/<int:order_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/open-orders/<int:order_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
+    )
     def portal_my_open_order(self, order_id, **kw):
         """One order's lines: ordered, delivered and invoiced quantities."""
         request.env.user._connect_require("orders")

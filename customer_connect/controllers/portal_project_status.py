@@ -14,6 +14,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_project_status import PROJECT_VIEWS
 
 # the visitor's choice of images on or off, kept for the session
@@ -31,7 +32,7 @@ class ConnectPortalProjectStatus(CustomerPortal):
             return bool(request.session[SESSION_IMAGES])
         return request.env.company.connect_project_show_images
 
-    @http.route("/my/projects", type="http", auth="user", website=True)
+    @http.route("/my/projects", type="http", auth="user", website=True, readonly=replica_readonly)
     def portal_my_projects(self, **kw):
         """The customer's projects: its proposals by delivery address."""
         request.env.user._connect_require("project_status")
@@ -40,7 +41,13 @@ class ConnectPortalProjectStatus(CustomerPortal):
         values.update(page_name="connect_projects", projects=Status._projects())
         return request.render("customer_connect.portal_my_projects", values)
 
-    @http.route("/my/projects/<int:site_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/projects/<int:site_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
+    )
     def portal_my_project(self, site_id, view=None, images=None, **kw):
         """One project in one of the four views, images on or off."""
         request.env.user._connect_require("project_status")
@@ -68,7 +75,9 @@ class ConnectPortalProjectStatus(CustomerPortal):
         )
         return request.render("customer_connect.portal_my_project", values)
 
-    @http.route("/my/projects/image/<int:line_id>", type="http", auth="user")
+    @http.route(
+        "/my/projects/image/<int:line_id>", type="http", auth="user", readonly=replica_readonly
+    )
     def portal_my_project_image(self, line_id, **kw):
         """An item's product image (portal users cannot read products):
         only for an item of one of the visitor's accepted proposals."""

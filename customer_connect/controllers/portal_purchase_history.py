@@ -9,13 +9,18 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.ir_http import replica_readonly
 from ..models.portal_purchase_history import PURCHASE_PAGE, PURCHASE_SORTS
 from .portal_list import PortalListParams
 
 
 class ConnectPortalPurchaseHistory(CustomerPortal):
     @http.route(
-        ["/my/purchases", "/my/purchases/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/purchases", "/my/purchases/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=replica_readonly,
     )
     def portal_my_purchases(
         self, page=1, search="", date_from="", date_to="", sortby="date", order="desc", **kw

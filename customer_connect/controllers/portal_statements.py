@@ -8,9 +8,11 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.ir_http import replica_readonly
+
 
 class ConnectPortalStatements(CustomerPortal):
-    @http.route("/my/statement", type="http", auth="user", website=True)
+    @http.route("/my/statement", type="http", auth="user", website=True, readonly=replica_readonly)
     def portal_my_statement(self, error=None, **kw):
         request.env.user._connect_require("statements")
         values = self._prepare_portal_layout_values()

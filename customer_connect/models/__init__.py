@@ -6,6 +6,8 @@ from . import connect_invitation
 from . import connect_invitation_reminder
 from . import connect_daily_status
 from . import connect_invite_batch
+from . import connect_existing_logins
+from . import portal_wizard
 from . import account_move
 from . import portal_activity
 from . import portal_statements

@@ -72,6 +72,9 @@ class CustomerConnectInvitation(models.AbstractModel):
                 [
                     ("connect_login_state", "=", "invited"),
                     ("connect_last_invited", "!=", False),
+                    # a login made by Odoo's Grant Portal Access: its own
+                    # Re-invite, not our signup link, is what it waits for
+                    ("connect_user_id", "=", False),
                     ("connect_reminder_count", "<", max(most for _d, most in schedules.values())),
                 ],
                 order="connect_last_invited, id",

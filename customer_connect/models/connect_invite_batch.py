@@ -135,9 +135,35 @@ class CustomerConnectInviteBatchLine(models.Model):
         invited gets the reason and does not stop the others."""
         # one query for the contacts of every customer of the chunk, not one
         # per customer (_connect_invite_candidates reads them)
-        self.partner_id.child_ids.fetch(["active", "email", "type", "name"])
+        self.partner_id.child_ids.fetch(["active", "email", "type", "name", "connect_user_id"])
+        # customers with a portal login already (Odoo's Grant Portal Access
+        # before or after the install, or ours): skipped, a bulk invitation
+        # brings customers onto the portal, it does not add contacts to
+        # those already on it (one query for the chunk)
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        with_login = {
+            user.partner_id: user
+            for user in Users.search(
+                [("share", "=", True), ("partner_id", "in", self.partner_id._connect_logins().ids)]
+            )
+        }
         by_batch = {}
         for line in self:
+            on_portal = line.partner_id._connect_logins().filtered(
+                lambda p: p.connect_user_id or p in with_login
+            )[:1]
+            if on_portal:
+                line.write(
+                    {
+                        "contact_id": on_portal.id,
+                        "result": "refused",
+                        "message": _(
+                            "%(name)s already has a portal login.",
+                            name=on_portal.display_name,
+                        ),
+                    }
+                )
+                continue
             contact = line.partner_id._connect_invite_candidates()[:1]
             if not contact:
                 line.write(

@@ -71,7 +71,7 @@ class CustomerConnectMailLog(models.Model):
                     "commercial_partner_id": contact.commercial_partner_id.id,
                     "company_id": contact._connect_company().id,
                     "kind": kind,
-                    "recipient": mail.email_to if mail else partner.email,
+                    "recipient": (mail.email_to if mail else False) or partner.email,
                     "subject": mail.subject if mail else False,
                     "mail_id": mail.id if mail else False,
                     "message_id": mail.message_id if mail else False,

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.http import request
 
 EVENT_KINDS = [
     ("login", "Logged in"),
@@ -86,6 +87,42 @@ class CustomerConnectPortalEvent(models.Model):
             )
         elif name:
             values["name"] = name
+        if self.env.cr.readonly:
+            # a page served from the read replica (a route declared
+            # readonly): a write here would make Odoo roll the request back
+            # and serve it again on the primary. The event is written after
+            # the response is rendered, on the primary, in its own
+            # transaction (_write_deferred, from ir.http._post_dispatch)
+            values["date"] = fields.Datetime.now()
+            if request:
+                request.connect_deferred_events = [
+                    *getattr(request, "connect_deferred_events", []),
+                    values,
+                ]
+            else:
+                self._write_on_primary([values])
+            return self.browse()
         # the portal user has no right on the dealer's timeline: the system
         # writes what the user did, nothing the user chose
         return self.sudo().create(values)
+
+    @api.model
+    def _write_on_primary(self, vals_list):
+        """Write events recorded during a read-only transaction: Odoo's own
+        way out of a replica's cursor (res.device's log, the asset bundles):
+        end the read-only transaction, then a cursor on the primary that
+        commits on its own. Used once the response is rendered: nothing of
+        the request reads the replica any more."""
+        if self.env.cr.readonly:
+            self.env.cr.rollback()
+        with self.env.registry.cursor() as cr:
+            # the system writes what the user did (see _record)
+            api.Environment(cr, SUPERUSER_ID, {})[self._name].create(vals_list)
+
+    @api.model
+    def _write_deferred(self):
+        """Write the events the request recorded on the replica (see _record)."""
+        pending = getattr(request, "connect_deferred_events", None) if request else None
+        if pending:
+            request.connect_deferred_events = []
+            self._write_on_primary(pending)

@@ -1,8 +1,24 @@
-from odoo import models
+from odoo import api, models
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        mails = super().create(vals_list)
+        kind = self.env.context.get("connect_mail_log_kind")
+        partner_id = self.env.context.get("connect_mail_log_partner")
+        if kind and partner_id:
+            # an e-mail Odoo sends for Customer Connect's contacts (its portal
+            # wizard's welcome): the history row must exist before the mail
+            # is sent, for _postprocess_sent_message to find it
+            # the contact's customer and company, read for the history row
+            # (the system's record, see _record); the wizard checked its caller
+            contact = self.env["res.partner"].sudo().browse(partner_id)
+            if mails:
+                self.env["customer_connect.mail.log"]._record(kind, {contact: mails[:1]})
+        return mails
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
         # Before super: an auto_delete mail is gone after it.

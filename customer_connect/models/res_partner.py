@@ -373,6 +373,53 @@ class ResPartner(models.Model):
                 vals.update(connect_login_state="active", connect_activated_on=when)
             partner_sudo.write(vals)
 
+    # -- Odoo's own portal wizard (Grant / Revoke Portal Access, Re-invite),
+    # used after the install: called as the system once the wizard has
+    # checked its caller (portal/wizard/portal_wizard.py)
+    def _connect_on_portal_granted(self, user, inviter):
+        """Odoo's Grant Portal Access gave these contacts ``user``: invited,
+        pending activation (or active again, for a login that signed in
+        before a Revoke), stamped as an invitation by ``inviter``."""
+        now = fields.Datetime.now()
+        for contact in self.with_context(connect_new_login=True):
+            vals = {
+                "connect_user_id": user.id,
+                "connect_last_invited": now,
+                "connect_invited_by_id": inviter.id if inviter._is_internal() else False,
+            }
+            if not contact.connect_first_invited:
+                vals["connect_first_invited"] = now
+            if contact.connect_login_state in ("not_invited", "inactive"):
+                signed_in = contact.connect_activated_on or user.login_date
+                vals["connect_login_state"] = "active" if signed_in else "invited"
+                if signed_in and not contact.connect_activated_on:
+                    vals["connect_activated_on"] = user.login_date
+            if not contact.connect_access_level_id:
+                vals["connect_access_level_id"] = contact._connect_default_access_level().id
+            contact.write(vals)
+        # record rules read the logins' contacts, cached per user
+        self.env.registry.clear_cache()
+
+    def _connect_on_portal_revoked(self):
+        """Odoo's Revoke Portal Access archived the login of these contacts:
+        inactive, as Customer Connect's own Inactivate leaves them (history,
+        dates and level kept; Re-activate or Odoo's Grant gives it back)."""
+        self.filtered(lambda c: c.connect_login_state in ("invited", "active")).write(
+            {"connect_login_state": "inactive"}
+        )
+        self.env.registry.clear_cache()
+
+    def _connect_on_portal_reinvited(self, inviter):
+        """Odoo's Re-invite sent its welcome e-mail again: a contact still
+        pending activation was invited again, now."""
+        pending = self.filtered(lambda c: c.connect_login_state == "invited")
+        pending.write(
+            {
+                "connect_last_invited": fields.Datetime.now(),
+                "connect_invited_by_id": inviter.id if inviter._is_internal() else False,
+            }
+        )
+
     def _connect_inactivate(self):
         """Stop the portal access of these contacts (or of every contact of
         these customers) without touching the customers, their invoices or
@@ -407,6 +454,15 @@ class ResPartner(models.Model):
             user = contact_sudo.connect_user_id.with_context(active_test=False)
             if user and user.partner_id == contact_sudo:
                 user.active = True
+                if not user._is_portal():
+                    # revoked with Odoo's wizard, which moves the login to
+                    # the public group: back in the portal
+                    portal = self.env.ref("base.group_portal")
+                    public = self.env.ref("base.group_public")
+                    user.groups_id = [
+                        fields.Command.unlink(public.id),
+                        fields.Command.link(portal.id),
+                    ]
             elif user:
                 user.write(
                     {"company_ids": [fields.Command.link(contact_sudo._connect_company().id)]}

@@ -27,3 +27,5 @@ from . import test_portal_project_status
 from . import test_portal_disputes
 from . import test_documents_pdf
 from . import test_portal_list
+from . import test_existing_logins
+from . import test_portal_replica

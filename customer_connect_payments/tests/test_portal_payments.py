@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 
 import qrcode
 
@@ -37,6 +38,9 @@ class TestPortalPayments(PayCase):
 
     def test_pay_two_invoices_posted_and_reconciled_with_discount(self):
         self.authenticate(self.user.login, self.password)
+        activity = self.url_open("/my/activity").text
+        for invoice in self.discounted | self.plain:
+            self.assertRegex(activity, rf'o_connect_reference">\s*{re.escape(invoice.name)}\s*<')
         page = self._pay_page(f"pay_{self.discounted.id}=1&pay_{self.plain.id}=1")
         self.assertIn("1,230.00", page)
         values = self._start(self._quote_of(page), 1230.0)
@@ -71,8 +75,9 @@ class TestPortalPayments(PayCase):
         self.assertEqual(event.partner_id, self.farm_billing)
         # the activity list shows the new outstanding at once
         activity = self.url_open("/my/activity").text
-        self.assertNotIn(f'o_connect_reference">{self.discounted.name}<', activity)
-        self.assertNotIn(f'o_connect_reference">{self.plain.name}<', activity)
+        # a row's reference cell holds spaces (the disputes area rewrites it)
+        for invoice in self.discounted | self.plain:
+            self.assertNotRegex(activity, rf'o_connect_reference">\s*{re.escape(invoice.name)}\s*<')
         # and the payment history lists it
         history = self.url_open("/my/payments").text
         self.assertIn(tx.reference, history)
