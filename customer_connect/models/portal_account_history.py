@@ -6,9 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.csv_cells import csv_safe_cell
+
 HISTORY_PAGE = 50
-# a spreadsheet runs a cell that starts with one of these as a formula
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_date_range(env, date_from, date_to, default_months=None):
@@ -219,8 +219,8 @@ class CustomerConnectPortalAccountHistory(models.AbstractModel):
                 [
                     row["date"].isoformat(),
                     labels[row["type"]],
-                    _csv_text(row["name"]),
-                    _csv_text(row["description"]),
+                    csv_safe_cell(row["name"] or ""),
+                    csv_safe_cell(row["description"] or ""),
                     f"{row['debit']:.{digits}f}" if row["debit"] else "",
                     f"{row['credit']:.{digits}f}" if row["credit"] else "",
                     f"{row['balance']:.{digits}f}",
@@ -240,9 +240,3 @@ class CustomerConnectPortalAccountHistory(models.AbstractModel):
             f"{history['date_from']} {history['date_to']}.csv"
         )
         return filename, ("\ufeff" + stream.getvalue()).encode()
-
-
-def _csv_text(value):
-    """A text cell that a spreadsheet shows, never runs."""
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value

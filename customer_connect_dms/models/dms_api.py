@@ -1,24 +1,18 @@
-import csv
 import logging
 import os
 import shutil
 
-from odoo import api, fields, models, modules
+from odoo import api, models, modules
 
+from .dms_import_invoice_pdf import FolderPdfSource
 from .dms_import_targets import KINDS
-from .dms_pdf import FolderPdfSource
 
 _logger = logging.getLogger(__name__)
 
 DROP_FOLDER_PARAM = "customer_connect_dms.drop_folder"
 DROP_PROFILE_PARAM = "customer_connect_dms.drop_profile_%s"
-# a ZIP holds an export and its PDF copies, as uploaded (models/dms_pdf.py)
+# a ZIP holds an export and its PDF copies, as uploaded (models/dms_import_invoice_pdf.py)
 DROP_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".zip")
-# the payments export of the drop folder (out/): columns, the last
-# reconciliation exported per company, the name of a file not yet released
-EXPORT_COLUMNS = ("invoice_number", "customer_number", "date", "amount", "payment", "reference")
-EXPORT_WATERMARK_PARAM = "customer_connect_dms.payments_exported_until_%s"
-EXPORT_PENDING = ".pending"
 
 
 class DmsApi(models.AbstractModel):
@@ -82,43 +76,8 @@ class DmsApi(models.AbstractModel):
         per payment and invoice, from ``date_from`` (YYYY-MM-DD) on. What
         the DMS itself reported paid (the DMS settlements journal) is left
         out."""
-        self.env["customer_connect_dms.importer"]._check_import_rights("invoices")
+        self.env["customer_connect_dms.importer"]._check_manager_rights()
         return [row for _id, row in self._payment_rows(self.env.company, date_from=date_from)]
-
-    @api.model
-    def _payment_rows(self, company, date_from=False, after_id=0):
-        """[(reconciliation id, row)] of export_payments, oldest first; as
-        the system (callers checked their caller: the connector is a DMS
-        manager who need not hold accounting rights, the drop folder is the
-        dealer's own job)."""
-        domain = [
-            ("debit_move_id.move_id.dms_number", "!=", False),
-            ("credit_move_id.payment_id", "!=", False),
-            ("company_id", "=", company.id),
-            ("id", ">", after_id),
-        ]
-        if date_from:
-            domain.append(("max_date", ">=", date_from))
-        partials = self.env["account.partial.reconcile"].sudo().search(domain, order="id")
-        rows = []
-        for partial in partials:
-            invoice = partial.debit_move_id.move_id
-            payment = partial.credit_move_id.payment_id
-            rows.append(
-                (
-                    partial.id,
-                    {
-                        "invoice_number": invoice.dms_number,
-                        # a location sharing its owner's number: the owner's
-                        "customer_number": invoice.commercial_partner_id.connect_dms_number or "",
-                        "date": str(payment.date),
-                        "amount": partial.amount,
-                        "payment": payment.name,
-                        "reference": payment.memo or "",
-                    },
-                )
-            )
-        return rows
 
     # ------------------------------------------------------------------
     # drop folder
@@ -197,38 +156,3 @@ class DmsApi(models.AbstractModel):
         source = os.path.join(folder, relative)
         if os.path.isfile(source):
             shutil.move(source, destination)
-
-    @api.model
-    def _export_payments_to_drop_folder(self, folder):
-        """Write the payments made in Odoo since the last export to
-        ``<folder>/out/payments-<company id>-<time>.csv`` (the columns of
-        export_payments), for a DMS that reads files rather than calling
-        the API. Each reconciliation is exported once: the file is written
-        under a temporary name, the watermark (the last reconciliation
-        exported, per company) committed, then the file renamed; a crash in
-        between leaves the temporary file, which the next run renames
-        first, so a payment is never lost nor booked twice by the DMS."""
-        out = os.path.join(folder, "out")
-        os.makedirs(out, exist_ok=True)
-        for name in os.listdir(out):
-            if name.endswith(EXPORT_PENDING):
-                os.replace(os.path.join(out, name), os.path.join(out, name[: -len(EXPORT_PENDING)]))
-        Param = self.env["ir.config_parameter"].sudo()
-        # sudo: the drop folder is the dealer's own scheduled job, for every
-        # company of the database (the rows are read as the system too)
-        for company in self.env["res.company"].sudo().search([]):
-            key = EXPORT_WATERMARK_PARAM % company.id
-            after_id = int(Param.get_param(key) or 0)
-            rows = self._payment_rows(company, after_id=after_id)
-            if not rows:
-                continue
-            stamp = fields.Datetime.now().strftime("%Y%m%d-%H%M%S")
-            final = os.path.join(out, f"payments-{company.id}-{stamp}-{rows[-1][0]}.csv")
-            with open(final + EXPORT_PENDING, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
-                writer.writeheader()
-                writer.writerows(row for _id, row in rows)
-            Param.set_param(key, str(rows[-1][0]))
-            if not modules.module.current_test:  # a test's transaction cannot commit
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            os.replace(final + EXPORT_PENDING, final)

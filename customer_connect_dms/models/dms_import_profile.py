@@ -1,14 +1,11 @@
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dms_import_targets import KINDS, TARGET_SELECTION, TARGETS
+from .dms_import_targets import KINDS, TARGETS, normalize_column, target_selection
 
-
-def normalize_column(name):
-    """Column names compare without case, outer spaces or doubled spaces."""
-    return re.sub(r"\s+", " ", (name or "").strip()).casefold()
+# every kind registered its targets before this file is imported (models/__init__.py)
+assert KINDS, "the kinds' files are imported before dms_import_profile.py"
+TARGET_SELECTION = target_selection()
 
 
 class DmsImportProfile(models.Model):

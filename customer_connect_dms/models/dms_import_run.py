@@ -5,6 +5,8 @@ import json
 
 from odoo import api, fields, models
 
+from odoo.addons.customer_connect.tools.csv_cells import csv_safe_row
+
 from .dms_import_targets import KINDS
 from .dms_reader import ERROR_COLUMN
 
@@ -101,11 +103,12 @@ class DmsImportRun(models.Model):
             header = json.loads(run.header or "[]")
             out = io.StringIO()
             writer = csv.writer(out, delimiter=";")
-            writer.writerow([*header, ERROR_COLUMN])
+            # the DMS's cells go back to the dealer's spreadsheet: shown, never run
+            writer.writerow(csv_safe_row([*header, ERROR_COLUMN]))
             for line in refused.sorted("row"):
                 cells = json.loads(line.values)
                 cells += [""] * (len(header) - len(cells))
-                writer.writerow([*cells, line.message or ""])
+                writer.writerow(csv_safe_row([*cells, line.message or ""]))
             stem = (run.file_name or run.kind).rsplit(".", 1)[0]
             run.write(
                 {

@@ -1,76 +1,56 @@
-"""What an import can fill, per kind: the profile maps DMS columns onto these
-targets. ``(target, label, type, required)``; the first target of a kind is
-its key inside the file."""
+"""The kinds of record an import brings in, and the shapes of their cells.
 
-KINDS = [
-    ("customers", "Customers"),
-    ("contacts", "Contacts"),
-    ("invoices", "Open invoices"),
-    ("equipment", "Equipment"),
-]
+Each kind lives in its own file (``dms_import_customer.py``,
+``dms_import_contact.py``, ``dms_import_invoice.py``,
+``dms_import_equipment.py``) and registers itself here with
+:func:`register_kind`: its columns (``(target, label, type, required)``;
+the first target is its key inside the file), the model its rows become,
+the groups an importer needs besides the service manager's, and the most
+rows a real run writes in the foreground. The pipeline
+(``dms_import.py``) reads these tables and knows no kind.
 
-TARGETS = {
-    "customers": [
-        ("number", "Customer number", "key", True),
-        ("name", "Name", "text", True),
-        ("street", "Street", "text", False),
-        ("street2", "Street 2", "text", False),
-        ("city", "City", "text", False),
-        ("zip", "Postal code", "text", False),
-        ("state", "State / county (code or name)", "text", False),
-        ("country", "Country (code or name)", "text", False),
-        ("email", "E-mail", "email", False),
-        ("phone", "Phone", "text", False),
-        ("mobile", "Mobile", "text", False),
-        ("vat", "Tax ID", "text", False),
-        # fleet customers: the number of the fleet owner this row is a
-        # location of (the row's own number may then be empty: it shares the
-        # owner's); see _plan_customers
-        ("parent_number", "Parent (fleet owner) number", "text", False),
-    ],
-    "contacts": [
-        ("customer_number", "Customer number", "key", True),
-        ("name", "Name", "text", True),
-        ("email", "E-mail", "email", False),
-        ("phone", "Phone", "text", False),
-        ("mobile", "Mobile", "text", False),
-        ("function", "Job position", "text", False),
-    ],
-    "invoices": [
-        ("number", "Invoice number", "key", True),
-        ("customer_number", "Customer number", "text", True),
-        ("date", "Invoice date", "date", True),
-        ("due_date", "Due date", "date", False),
-        ("amount_total", "Total", "amount", True),
-        ("amount_residual", "Outstanding", "amount", False),
-        ("discount_date", "Discount date", "date", False),
-        ("settlement_amount", "Settlement amount", "amount", False),
-        ("description", "Description", "text", False),
-        # the file name of the invoice's PDF copy, shipped with the export
-        # (models/dms_pdf.py)
-        ("pdf_file", "PDF copy (file name)", "pdf", False),
-    ],
-    "equipment": [
-        ("dms_key", "DMS key", "key", True),
-        ("customer_number", "Customer number", "text", True),
-        ("make", "Make", "text", False),
-        ("model", "Model", "text", False),
-        ("serial_number", "Serial number", "text", False),
-        ("year", "Model year", "integer", False),
-        ("hours", "Hours", "hours", False),
-        ("hours_date", "Hours read on", "date", False),
-        ("purchase_date", "Purchase date", "date", False),
-        ("warranty_end", "Warranty ends", "date", False),
-        ("next_service_date", "Next service due", "date", False),
-        ("notes", "Notes", "text", False),
-    ],
-}
+The kinds' files are imported (models/__init__.py) before the models whose
+selections list kinds and targets (profile, run, wizard)."""
 
-TARGET_SELECTION = []
-for _targets in TARGETS.values():
-    for _target in _targets:
-        if _target[0] not in [key for key, _label in TARGET_SELECTION]:
-            TARGET_SELECTION.append((_target[0], _target[1]))
+import re
+
+# [(kind, label)] in the order the kinds' files register them
+KINDS = []
+# kind -> [(target, label, type, required)]
+TARGETS = {}
+# kind -> the model its rows become (the run log's links)
+KIND_MODELS = {}
+# kind -> groups an importer needs besides the service manager's
+KIND_GROUPS = {}
+# a real run of a file with more rows than this (per kind) goes to the
+# background whatever was asked (the kinds' files say why their figure)
+FOREGROUND_MAX_ROWS = {}
+FOREGROUND_MAX_ROWS_OTHER = 20000
+
+
+def register_kind(kind, label, targets, model, foreground_max, groups=()):
+    """Declare a kind of import (called once by the kind's file)."""
+    KINDS.append((kind, label))
+    TARGETS[kind] = targets
+    KIND_MODELS[kind] = model
+    KIND_GROUPS[kind] = tuple(groups)
+    FOREGROUND_MAX_ROWS[kind] = foreground_max
+
+
+def target_selection():
+    """Every target of every registered kind, once: (target, label)."""
+    selection = []
+    for targets in TARGETS.values():
+        for target in targets:
+            if target[0] not in [key for key, _label in selection]:
+                selection.append((target[0], target[1]))
+    return selection
+
+
+def normalize_column(name):
+    """Column names compare without case, outer spaces or doubled spaces."""
+    return re.sub(r"\s+", " ", (name or "").strip()).casefold()
+
 
 DATE_FORMATS = {
     # day first: what the UK and European DMS export
@@ -78,3 +58,33 @@ DATE_FORMATS = {
     # month first: US exports (RIMSS)
     "us": ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%Y-%m-%d %H:%M:%S"),
 }
+
+# per type: (longest cell in characters, may hold line breaks, refused when
+# it starts as a spreadsheet formula). A DMS cell longer than any real value
+# of its kind is a fault of the export (or a file built to flood the
+# database), and a name, number or address starting with = + - @ is a
+# formula (or the remains of one), not what the DMS holds: the row is
+# refused, naming the column, rather than shown to customers or written back
+# to the dealer's spreadsheet. Phones may start with + (their shape is
+# checked instead); descriptions and notes may start with "- " (a list).
+SHAPES = {
+    "key": (64, False, True),
+    "name": (256, False, True),
+    "text": (256, False, True),
+    "code": (64, False, True),
+    "long_text": (4000, True, True),
+    "email": (254, False, True),
+    "phone": (40, False, False),
+    "date": (32, False, False),
+    "amount": (32, False, False),
+    "hours": (32, False, False),
+    "integer": (8, False, False),
+    "pdf": (255, False, False),
+}
+# the largest amount an invoice may carry (a dealer's invoice of a billion
+# is a fault of the export: a unit or decimal mark lost), and hours on a
+# machine's meter
+AMOUNT_MAX = 1_000_000_000
+HOURS_MAX = 1_000_000
+# dates and model years a DMS can mean
+YEAR_MIN, YEAR_MAX = 1900, 2100

@@ -21,8 +21,6 @@ import zipfile
 # a column the refused-rows file adds: ignored when the file comes back
 ERROR_COLUMN = "Import errors"
 DELIMITERS = (",", ";", "\t", "|")
-# UTF-8 read as Latin-1/Windows-1252: "Ã©" for "é", "Ã¼" for "ü"
-MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
 
 
 class DmsFileError(Exception):
@@ -34,13 +32,79 @@ class DmsFileError(Exception):
         self.column = column
 
 
-def _file_type(data, file_name):
-    name = (file_name or "").lower()
-    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-        return "xlsx"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
+# a cell longer than the longest any column takes (dms_import_targets.SHAPES)
+# is refused with its row and column, not read as a damaged file: the csv
+# module's own limit (131,072) would stop the whole file
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# what a file is, by its first bytes, when it is not an export
+OTHER_MAGICS = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
+)
+HTML_RE = re.compile(rb"^\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
+
+
+def _type_label(found, _):
+    return {
+        "csv": _("a CSV file"),
+        "xlsx": _("an XLSX workbook"),
+        "xls": _("an XLS workbook"),
+        "zip": _("a ZIP archive"),
+        "pdf": _("a PDF"),
+        "png": _("a PNG image"),
+        "jpeg": _("a JPEG image"),
+        "gif": _("a GIF image"),
+        "gzip": _("a GZIP archive"),
+        "rar": _("a RAR archive"),
+        "7z": _("a 7-Zip archive"),
+        "html": _("a web page (HTML)"),
+    }[found]
+
+
+def _content_type(data):
+    """What ``data`` is by its content: xlsx, xls, csv (text), zip (another
+    ZIP) or the name of something else (PDF, image, web page...)."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return "xlsx"  # a cut-short workbook: its reader says so
+        return "xlsx" if any(n.startswith("xl/") for n in names) else "zip"
+    if data[:8] == OLE_MAGIC:
         return "xls"
+    for magic, label in OTHER_MAGICS:
+        if data.startswith(magic):
+            return label
+    if HTML_RE.match(data[:1024]):
+        return "html"
     return "csv"
+
+
+def _file_type(data, file_name, _):
+    """The reader for ``data``: its content decides. A file whose name says
+    another type (a CSV named .xls, a PDF named .csv) is refused saying what
+    it is, rather than read as a damaged file of the type its name says."""
+    name = (file_name or "").lower()
+    named = next((t for t in ("xlsx", "xls", "csv") if name.endswith("." + t)), None)
+    found = _content_type(data)
+    if found in ("xlsx", "xls", "csv") and (named in (None, found) or name.endswith(".txt")):
+        return found
+    raise DmsFileError(
+        _(
+            "%(name)s holds %(found)s, not %(named)s: export it from the DMS as CSV, "
+            "XLSX or XLS and keep the name its type gives it.",
+            name=file_name or _("The file"),
+            found=_type_label(found, _),
+            named=named.upper() if named else _("an export (CSV, XLSX or XLS)"),
+        )
+    )
 
 
 def read_file(data, file_name, _, encoding="auto", delimiter="auto"):
@@ -49,7 +113,7 @@ def read_file(data, file_name, _, encoding="auto", delimiter="auto"):
     delimiter found). Raises DmsFileError for a file that cannot be read."""
     if not data or not data.strip():
         raise DmsFileError(_("The file is empty."))
-    kind = _file_type(data, file_name)
+    kind = _file_type(data, file_name, _)
     if kind == "xlsx":
         rows, info = _read_xlsx(data, _), {"type": "xlsx"}
     elif kind == "xls":
@@ -66,47 +130,105 @@ def read_file(data, file_name, _, encoding="auto", delimiter="auto"):
     return header, rows, info
 
 
-def _decode(data, encoding, _):
+def _decode(data, encoding, _, delimiter="auto"):
     if b"\x00" in data[:4096]:
         raise DmsFileError(
             _("This is not a text file (CSV): export it from the DMS as CSV, XLSX or XLS.")
         )
-    if encoding in ("auto", "utf-8"):
-        try:
-            return data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError as error:
-            if encoding == "utf-8":
-                line = data[: error.start].count(b"\n") + 1
-                raise DmsFileError(
-                    _(
-                        "The file is not UTF-8 as its profile says: row %(row)s holds "
-                        "byte 0x%(byte)02x. Export it as UTF-8 or set the profile's "
-                        "encoding to Latin-1.",
-                        row=line,
-                        byte=data[error.start],
-                    ),
-                    row=line,
-                ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and encoding in ("auto", "utf-8"):
+        return text, "utf-8"
+    lines = data.splitlines(keepends=True)
+    if encoding == "auto":
+        # UTF-8 rows and Latin-1 rows in one file: the rows that are not in
+        # the file's main encoding are named, with their column, and shown
+        # as their own encoding reads them (never as mojibake)
+        utf8, latin = [], []
+        for number, raw in enumerate(lines, 1):
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+                utf8.append(number)
+            except UnicodeDecodeError:
+                latin.append(number)
+        if utf8 and latin:
+            odd = latin if len(utf8) >= len(latin) else utf8
+            odd_encoding, main = ("Latin-1", "UTF-8") if odd is latin else ("UTF-8", "Latin-1")
+            number = odd[0]
+            line_text = _decode_line(lines[number - 1], odd_encoding)
+            column, cell = _column_of_non_ascii(lines, number, line_text, delimiter)
+            raise DmsFileError(
+                _(
+                    "Row %(row)s%(column)s is in %(odd)s (%(text)s) while the rest of the file "
+                    "is %(main)s%(more)s. Export the file again in one encoding (UTF-8).",
+                    row=number,
+                    column=_(", column %(name)s,", name=column) if column else "",
+                    odd=odd_encoding,
+                    text=cell,
+                    main=main,
+                    more=_(" (so are rows %(rows)s)", rows=", ".join(map(str, odd[1:6])))
+                    if len(odd) > 1
+                    else "",
+                ),
+                row=number,
+                column=column,
+            )
+    elif encoding == "utf-8":
+        bad = next(number for number, raw in enumerate(lines, 1) if not _is_utf8(raw))
+        line_text = _decode_line(lines[bad - 1], "Latin-1")
+        column, cell = _column_of_non_ascii(lines, bad, line_text, delimiter)
+        raise DmsFileError(
+            _(
+                "The file is not UTF-8 as its profile says: row %(row)s%(column)s is not "
+                "(%(text)s). Export it as UTF-8 or set the profile's encoding to Latin-1.",
+                row=bad,
+                column=_(", column %(name)s,", name=column) if column else "",
+                text=cell,
+            ),
+            row=bad,
+            column=column,
+        )
+    return _decode_line(data, "Latin-1"), "latin-1"
+
+
+def _is_utf8(raw):
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_line(raw, encoding):
+    if encoding == "UTF-8":
+        return raw.decode("utf-8-sig", errors="replace")
     # Windows-1252 is Latin-1 with printable 0x80-0x9f; bytes it leaves
     # undefined are read as Latin-1
     try:
-        text = data.decode("cp1252")
+        return raw.decode("cp1252")
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if encoding == "auto":
-        found = MOJIBAKE_RE.search(text)
-        if found:
-            line = text.count("\n", 0, found.start()) + 1
-            raise DmsFileError(
-                _(
-                    "Row %(row)s mixes encodings: the file is neither UTF-8 nor Latin-1 "
-                    "throughout (%(text)s). Export it again in one encoding.",
-                    row=line,
-                    text=found.group(0),
-                ),
-                row=line,
-            )
-    return text, "latin-1"
+        return raw.decode("latin-1")
+
+
+def _column_of_non_ascii(lines, number, line_text, delimiter):
+    """(header name, cell) of the first cell of ``line_text`` (line
+    ``number``) holding a character outside ASCII."""
+    header_text = _decode_line(lines[0], "UTF-8") if lines else ""
+    if delimiter in (None, "", "auto"):
+        delimiter = _sniff_delimiter(header_text)
+    elif delimiter == "tab":
+        delimiter = "\t"
+    header = next(csv.reader([header_text.strip("\r\n")], delimiter=delimiter), [])
+    cells = next(csv.reader([line_text.strip("\r\n")], delimiter=delimiter), [])
+    for index, cell in enumerate(cells):
+        if not cell.isascii():
+            name = header[index].strip() if index < len(header) and number > 1 else ""
+            return name, cell.strip()[:60]
+    return "", line_text.strip()[:60]
 
 
 def _sniff_delimiter(text):
@@ -120,7 +242,7 @@ def _sniff_delimiter(text):
 
 
 def _read_csv(data, encoding, delimiter, _):
-    text, used = _decode(data, encoding, _)
+    text, used = _decode(data, encoding, _, delimiter)
     if delimiter in (None, "", "auto"):
         delimiter = _sniff_delimiter(text)
     elif delimiter == "tab":

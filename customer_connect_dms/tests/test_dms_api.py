@@ -1,7 +1,10 @@
+import json
 import os
 import tempfile
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 
 from .common import DmsImportCase, call_dms_api
 
@@ -53,6 +56,198 @@ class TestDmsApi(DmsImportCase, HttpCase):
         self.assertIn("result", self._call("export_payments", "2000-01-01"))
 
 
+README_RIGHTS = (
+    "Importing from the DMS needs an internal user with Customer Connect's "
+    '"Service manager: may change customer numbers" and, for invoices, '
+    'Invoicing\'s "Billing" (or more), in the company imported into.'
+)
+
+
+@tagged("post_install", "-at_install")
+class TestDmsConnectorSetUp(DmsImportCase, HttpCase):
+    """The README's "Connector API" set-up as written: a user with the two
+    groups it names and an API key, calling Odoo's external API over the
+    real HTTP endpoint (/jsonrpc) with the key as the password."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        groups = "base.group_user,customer_connect_dms.group_dms_number_manager"
+        cls.connector = new_test_user(
+            cls.env,
+            "dms_key_user",
+            groups=groups + ",account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        cls.short = new_test_user(
+            cls.env,
+            "dms_no_billing",
+            groups=groups,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        # as Preferences > Account Security > New API Key makes it (no scope,
+        # no end: sudo as the wizard's "persistent key")
+        Keys = cls.env["res.users.apikeys"]
+        cls.key = Keys.with_user(cls.connector).sudo()._generate(None, "DMS connector", False)
+        cls.short_key = Keys.with_user(cls.short).sudo()._generate(None, "DMS connector", False)
+
+    def _jsonrpc(self, service, method, *args):
+        response = self.url_open(
+            "/jsonrpc",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"service": service, "method": method, "args": list(args)},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def _call(self, login, key, method, *args):
+        """The README's example: log in with the key, then execute_kw."""
+        db = get_db_name()
+        uid = self._jsonrpc("common", "login", db, login, key)["result"]
+        self.assertTrue(uid, "the API key signs in as the password")
+        return self._jsonrpc(
+            "object", "execute_kw", db, uid, key, "customer_connect_dms.api", method, list(args)
+        )
+
+    @freeze_time("2026-03-01")
+    def test_readme_set_up_imports_every_kind(self):
+        customers = self._call(
+            "dms_key_user",
+            self.key,
+            "upsert_customers",
+            [{"number": "00123", "name": "Hill Top Farm", "city": "Ayr"}],
+        )["result"]
+        self.assertEqual((customers["state"], customers["created"]), ("done", 1), customers)
+        invoices = self._call(
+            "dms_key_user",
+            self.key,
+            "upsert_invoices",
+            [
+                {
+                    "number": "SIK1",
+                    "customer_number": "00123",
+                    "date": "2026-02-15",
+                    "amount_total": 500.0,
+                    "amount_residual": 500.0,
+                    "discount_date": "2026-03-10",
+                    "settlement_amount": 490.0,
+                },
+                # part-paid: a settlement entry booked and reconciled
+                {
+                    "number": "SIK2",
+                    "customer_number": "00123",
+                    "date": "2026-02-15",
+                    "amount_total": 300.0,
+                    "amount_residual": 100.0,
+                },
+            ],
+        )["result"]
+        self.assertEqual((invoices["state"], invoices["created"]), ("done", 2), invoices)
+        part = self.env["account.move"].search([("dms_number", "=", "SIK2")])
+        self.assertEqual((part.state, part.amount_residual), ("posted", 100.0))
+        for method, record in (
+            (
+                "upsert_contacts",
+                {"customer_number": "00123", "name": "Al", "email": "al@x.example"},
+            ),
+            ("upsert_equipment", {"dms_key": "K1", "customer_number": "00123", "make": "JD"}),
+        ):
+            result = self._call("dms_key_user", self.key, method, [record])["result"]
+            self.assertEqual((result["state"], result["created"]), ("done", 1), result)
+        self.assertIsInstance(
+            self._call("dms_key_user", self.key, "export_payments")["result"], list
+        )
+
+    def test_missing_rights_refused_with_the_readme_sentence(self):
+        answer = self._call(
+            "dms_no_billing",
+            self.short_key,
+            "upsert_invoices",
+            [
+                {
+                    "number": "SIK9",
+                    "customer_number": "90001",
+                    "date": "2026-02-15",
+                    "amount_total": 10.0,
+                }
+            ],
+        )
+        self.assertNotIn("result", answer)
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertEqual(answer["error"]["data"]["message"], README_RIGHTS)
+        self.assertFalse(self.env["account.move"].search([("dms_number", "=", "SIK9")]))
+        # what it has the rights for, it does
+        result = self._call(
+            "dms_no_billing", self.short_key, "upsert_customers", [{"number": "00124", "name": "X"}]
+        )["result"]
+        self.assertEqual(result["created"], 1)
+
+    def test_readme_says_it(self):
+        """The sentence the API answers is the README's, and the README's
+        example calls what this test calls."""
+        readme = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+        with open(readme, encoding="utf-8") as handle:
+            text = " ".join(handle.read().split())
+        self.assertIn(README_RIGHTS, text)
+        self.assertIn('URL + "/jsonrpc"', text)
+        self.assertIn('rpc("common", "login", DB, LOGIN, API_KEY)', text)
+        self.assertNotIn('URL + "/web/session/authenticate"', text)
+
+    def test_wrong_types_refused_by_record_and_key(self):
+        answer = self._call(
+            "dms_key_user",
+            self.key,
+            "upsert_invoices",
+            [
+                {
+                    "number": "SIT1",
+                    "customer_number": "90001",
+                    "date": "2026-02-15",
+                    "amount_total": 1e300,
+                },
+                {
+                    "number": "SIT2",
+                    "customer_number": "90001",
+                    "date": "2026-02-15",
+                    "amount_total": "NaN",
+                },
+                {
+                    "number": "SIT3",
+                    "customer_number": ["90001"],
+                    "date": "2026-02-15",
+                    "amount_total": 5,
+                },
+                {
+                    "number": "SIT4",
+                    "customer_number": "90001",
+                    "date": {"y": 2026},
+                    "amount_total": 5,
+                    "description": "=cmd|' /C calc'!A0",
+                },
+            ],
+        )
+        result = answer["result"]
+        self.assertEqual((result["state"], result["created"]), ("failed", 0))
+        self.assertEqual(
+            [(e["row"], e["column"]) for e in result["errors"]],
+            [
+                (1, "amount_total"),
+                (2, "amount_total"),
+                (3, "customer_number"),
+                (4, "date, description"),
+            ],
+        )
+        self.assertFalse(self.env["account.move"].search([("dms_number", "like", "SIT")]))
+
+
 @tagged("post_install", "-at_install")
 class TestDmsDropFolder(DmsImportCase):
     def test_files_imported_and_moved(self):
@@ -86,7 +281,7 @@ class TestDmsDropFolder(DmsImportCase):
     def test_big_file_queued_and_moved_to_done(self):
         """A drop-folder export too big for one transaction is queued for the
         background job, its content on the run: the file is done with."""
-        from ..models import dms_importer
+        from ..models import dms_import_targets
 
         folder = tempfile.mkdtemp()
         Param = self.env["ir.config_parameter"]
@@ -96,12 +291,12 @@ class TestDmsDropFolder(DmsImportCase):
             handle.write(
                 "number,name\n" + "".join(f"0095{i},Big Folder Farm {i}\n" for i in range(4))
             )
-        limit = dms_importer.FOREGROUND_MAX_ROWS
-        dms_importer.FOREGROUND_MAX_ROWS = {"customers": 3}
+        limit = dms_import_targets.FOREGROUND_MAX_ROWS
+        dms_import_targets.FOREGROUND_MAX_ROWS = {"customers": 3}
         try:
             self.env["customer_connect_dms.api"]._cron_import_drop_folder()
         finally:
-            dms_importer.FOREGROUND_MAX_ROWS = limit
+            dms_import_targets.FOREGROUND_MAX_ROWS = limit
         run = self.env["customer_connect_dms.import.run"].search([("source", "=", "folder")])
         self.assertEqual(run.state, "queued")
         self.assertEqual(os.listdir(os.path.join(folder, "done")), ["customers-big.csv"])

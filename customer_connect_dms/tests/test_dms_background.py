@@ -62,16 +62,16 @@ class TestDmsBackground(DmsImportCase):
         """A real run of a file over FOREGROUND_MAX_ROWS is queued for the
         background job (one transaction of it would not fit in the server's
         memory); its dry run still answers at once."""
-        from ..models import dms_importer
+        from ..models import dms_import_targets
 
         text = "number,name\n" + "".join(f"0080{i},Big Farm {i}\n" for i in range(4))
-        limit = dms_importer.FOREGROUND_MAX_ROWS
-        dms_importer.FOREGROUND_MAX_ROWS = {"customers": 3}
+        limit = dms_import_targets.FOREGROUND_MAX_ROWS
+        dms_import_targets.FOREGROUND_MAX_ROWS = {"customers": 3}
         try:
             dry = self._import("customers", text, dry_run=True)
             run = self._import("customers", text)
         finally:
-            dms_importer.FOREGROUND_MAX_ROWS = limit
+            dms_import_targets.FOREGROUND_MAX_ROWS = limit
         self.assertEqual((dry.state, dry.count_created), ("dry_run", 4))
         self.assertEqual(run.state, "queued")
         self.assertIn("background", run.message)

@@ -12,6 +12,7 @@ from .common import DmsImportCase
 # path forced per import: the ORM's create, or COPY + INSERT ... SELECT
 ORM = {"connect_dms_bulk_threshold": None}
 BULK = {"connect_dms_bulk_threshold": 0}
+BULK_ROWS = 5
 
 CUSTOMERS = (
     "number,name,street,street2,city,zip,state,country,email,phone,mobile,vat\n"
@@ -233,13 +234,27 @@ class TestDmsBulkPath(DmsBulkCase):
         self.assertFalse(self._partners("BAD")[0])
 
     def test_failure_inside_the_bulk_write_writes_nothing(self):
-        # the rows pass the checks; the last one's value (a NUL character)
-        # cannot be written: refused as the ORM's create refuses it, whole
+        # a NUL character is refused by the importer's checks (its row and
+        # column named); the writer still refuses one that reaches it, as
+        # the ORM's create refuses it, and the import's savepoint then
+        # leaves nothing: the values written straight through the writer
+        vals = [
+            {"ref": f"NUL{i}", "name": f"Farm {i}", "is_company": True, "customer_rank": 1}
+            for i in range(BULK_ROWS)
+        ]
+        vals[-1]["name"] = "Farm\x00"
+        Partner = self.env["res.partner"].with_context(**BULK)
+        with self.assertRaisesRegex(ValueError, "NUL"), self.env.cr.savepoint():
+            self.env["customer_connect_dms.bulk"]._bulk_create(Partner, vals)
+        self.assertFalse(self._partners("NUL")[0])
+        # through the importer: refused before anything is written
         records = [{"number": f"NUL{i}", "name": f"Farm {i}"} for i in range(5)]
         records[-1]["name"] = "Farm\x00"
         run = self.importer.with_context(**BULK)._import_records("customers", records)
         self.assertEqual(run.state, "failed")
-        self.assertIn("Nothing was imported", run.message)
+        self.assertEqual(
+            [(line.row, line.column) for line in run.line_ids], [(5, "name")], run.message
+        )
         self.assertFalse(self._partners("NUL")[0])
 
 
@@ -282,7 +297,9 @@ class TestDmsBulkInvoices(DmsBulkCase):
 
     def _line_rows(self, moves, prefix):
         lines = moves.line_ids.sorted(lambda l: (l.move_id.dms_number or "", l.display_type))
-        rows = self._comparable("account_move_line", lines, ["move_id"], skip=LINE_SKIP)
+        # move_id: the move's position among ``moves`` (below), not among the
+        # lines (a move id equal to a line id read as "own line")
+        rows = self._comparable("account_move_line", lines, [], skip=LINE_SKIP)
         position = {move.id: index for index, move in enumerate(moves)}
         for row in rows:
             row["move_id"] = position.get(row["move_id"], row["move_id"])

@@ -27,8 +27,13 @@ import posixpath
 import re
 import zipfile
 
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
 PDF_MAGIC = b"%PDF-"
 PDF_MAX_SIZE = 10 * 1024 * 1024
+# PDF copies written per ir.attachment.create (their bytes are in memory)
+PDF_BATCH_BYTES = 64 * 1024 * 1024
 PDF_MAX_SIZE_PARAM = "customer_connect_dms.pdf_max_size"
 EXPORT_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls")
 # the drop folder's own subfolders: archives and the payments export
@@ -281,3 +286,141 @@ def open_zip(data, _, error_class):
         export = handle.read()
     name = info.filename.replace("\\", "/")
     return posixpath.basename(name), export, archive, posixpath.dirname(name)
+
+
+class AccountMove(models.Model):
+    """The PDF copies the sources above found, planned and attached to the
+    invoices as Odoo keeps an invoice's PDF (invoice_pdf_report_file), which
+    Odoo serves for the invoice (portal download, e-mails) and
+    dms_import_invoice_report.py serves for printing."""
+
+    _inherit = "account.move"
+
+    @api.model
+    def _dms_plan_pdfs(self, items, column, company):
+        """Plan the PDF copy of each row that ships one: a new invoice
+        takes it; an imported invoice takes it when it has none or another
+        one (by SHA-1, so the same PDF again changes nothing); a row whose
+        number is an invoice made in Odoo is refused (its PDF is Odoo's)."""
+        with_pdf = [i for i in items if not i.errors and i.values.get("pdf_file")]
+        if not with_pdf:
+            return
+        made_in_odoo = {
+            move.name
+            for move in self.search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("dms_number", "=", False),
+                    ("name", "in", [i.key for i in with_pdf if i.action == "create"]),
+                ],
+                ["name"],
+            )
+        }
+        Attachment = self.env["ir.attachment"]
+        records = self.browse([i.record.id for i in with_pdf if i.record])
+        copies = {}
+        if records:
+            copies = {
+                a.res_id: a.checksum
+                for a in Attachment.search_fetch(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", records.ids),
+                        ("res_field", "=", "invoice_pdf_report_file"),
+                    ],
+                    ["res_id", "checksum"],
+                )
+            }
+        for item in with_pdf:
+            pdf = item.values["pdf_file"]
+            if item.action == "create":
+                if item.key in made_in_odoo:
+                    item.refuse(
+                        column,
+                        self.env._(
+                            "invoice %(number)s was made in Odoo, not imported from the DMS: "
+                            "its PDF is Odoo's own and is not replaced.",
+                            number=item.key,
+                        ),
+                    )
+                    continue
+                item.vals["pdf"] = pdf
+            elif copies.get(item.record.id) != pdf.checksum:
+                item.vals["pdf"] = pdf
+                item.action = "update"
+
+    @api.model
+    def _dms_attach_pdfs(self, items):
+        """Attach the planned PDF copies (``item.vals["pdf"]``) to the
+        invoices ``item.record``, as the ORM keeps invoice_pdf_report_file:
+        ir.attachment rows with res_model / res_id / res_field, created in
+        batches (one create for many invoices, bounded in bytes). A copy an
+        invoice already has is replaced: the DMS corrected its document;
+        the previous copy stays on the invoice as an ordinary attachment
+        and a note says so."""
+        if not items:
+            return
+        moves = self.browse([item.record.id for item in items])
+        not_dms = moves.filtered(lambda move: not move.dms_number)
+        if not_dms:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s were made in Odoo, not imported from the DMS: a PDF copy "
+                    "from the DMS is not attached to them.",
+                    invoices=", ".join(not_dms.mapped("display_name")),
+                )
+            )
+        # the importer's own right to change these invoices, once for all;
+        # then the attachments as the system (ir.attachment.create would
+        # check each invoice again, with its own queries)
+        moves.check_access("write")
+        Attachment = self.env["ir.attachment"].sudo()
+        field = "invoice_pdf_report_file"
+        old = Attachment.search(
+            [("res_model", "=", self._name), ("res_id", "in", moves.ids), ("res_field", "=", field)]
+        )
+        if old:
+            today = fields.Date.context_today(self)
+            for attachment in old:
+                stem, dot, ext = attachment.name.rpartition(".")
+                attachment.write(
+                    {
+                        "res_field": False,
+                        "name": self.env._(
+                            "%(name)s (replaced on %(date)s).%(ext)s",
+                            name=stem if dot else attachment.name,
+                            date=today,
+                            ext=ext if dot else "pdf",
+                        ),
+                    }
+                )
+            replaced = self.browse(old.mapped("res_id"))
+            for move in replaced:
+                move.message_post(
+                    body=self.env._(
+                        "The DMS sent a corrected PDF copy of this invoice; the previous copy "
+                        "is kept in the attachments."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        batch, size = [], 0
+        for item in items:
+            pdf = item.vals["pdf"]
+            batch.append(
+                {
+                    "name": pdf.file_name,
+                    "raw": pdf.read(),
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": item.record.id,
+                    "res_field": field,
+                }
+            )
+            size += pdf.size
+            if size >= PDF_BATCH_BYTES:
+                Attachment.create(batch)
+                batch, size = [], 0
+        if batch:
+            Attachment.create(batch)
+        moves.invalidate_recordset(["invoice_pdf_report_id", field])

@@ -4,7 +4,7 @@ from .common import DmsImportCase
 
 
 @tagged("post_install", "-at_install")
-class TestDmsImportContactsEquipment(DmsImportCase):
+class TestDmsImportContacts(DmsImportCase):
     def test_contacts_upsert_by_email_or_name(self):
         text = (
             "customer_number,name,email,phone\n"
@@ -42,34 +42,3 @@ class TestDmsImportContactsEquipment(DmsImportCase):
         run = self._import("contacts", text)
         self.assertEqual(run.state, "failed")
         self.assertEqual(self._refused(run)[0][:2], (3, "email"))
-
-    def test_equipment_by_dms_key(self):
-        text = (
-            "dms_key,customer_number,make,model,serial_number,year,hours,warranty_end\n"
-            "U-001,90001,Kubota,M5-111,KB123,2022,1200.5,31/12/2027\n"
-            "U-002,90002,John Deere,Gator,JD9,2021,300,\n"
-        )
-        run = self._import("equipment", text)
-        self.assertEqual(run.state, "done", run.message)
-        Equipment = self.env["customer_connect.equipment"]
-        tractor = Equipment.search([("dms_key", "=", "U-001")])
-        self.assertEqual(
-            (tractor.partner_id, tractor.make, tractor.hours), (self.farm, "Kubota", 1200.5)
-        )
-        self.assertEqual(str(tractor.warranty_end), "2027-12-31")
-        again = self._import("equipment", text)
-        self.assertEqual((again.count_unchanged, again.count_created), (2, 0))
-        moved = self._import("equipment", text.replace("U-002,90002", "U-002,90001"))
-        self.assertEqual(moved.count_updated, 1)
-        self.assertEqual(Equipment.search([("dms_key", "=", "U-002")]).partner_id, self.farm)
-        bad = self._import("equipment", text.replace("1200.5", "-3").replace("2021", "20x1"))
-        self.assertEqual(bad.state, "failed")
-        self.assertEqual([(r, c) for r, c, _m in self._refused(bad)], [(2, "hours"), (3, "year")])
-        self.assertEqual(tractor.hours, 1200.5)
-
-    def test_connector_api_records(self):
-        run = self.importer._import_records(
-            "customers", [{"number": "00501", "name": "Api Farm", "city": "Ayr"}]
-        )
-        self.assertEqual((run.state, run.source, run.count_created), ("done", "api", 1))
-        self.assertTrue(self.env["res.partner"].search([("ref", "=", "00501")]).connect_dms_managed)

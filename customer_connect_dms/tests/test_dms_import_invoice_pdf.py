@@ -9,8 +9,8 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.dms_importer import DmsRow
-from ..models.dms_pdf import DmsPdf
+from ..models.dms_import import DmsRow
+from ..models.dms_import_invoice_pdf import DmsPdf
 from .common import DmsImportCase, call_dms_api
 
 HEADER = "number,customer_number,date,due_date,amount_total,amount_residual,pdf_file\n"

@@ -9,16 +9,29 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.customer_connect.tools.csv_cells import FORMULA_STARTS
+
+from . import dms_import_targets as kinds
 from .dms_bulk import normalize_email, read_plain
-from .dms_import_profile import normalize_column
-from .dms_import_targets import DATE_FORMATS, KINDS, TARGETS
-from .dms_pdf import (
+from .dms_import_invoice_pdf import (
     PDF_MAX_SIZE,
     PDF_MAX_SIZE_PARAM,
-    InlinePdfSource,
     NoPdfSource,
     ZipPdfSource,
     open_zip,
+)
+from .dms_import_targets import (
+    AMOUNT_MAX,
+    DATE_FORMATS,
+    HOURS_MAX,
+    KIND_GROUPS,
+    KIND_MODELS,
+    KINDS,
+    SHAPES,
+    TARGETS,
+    YEAR_MAX,
+    YEAR_MIN,
+    normalize_column,
 )
 from .dms_reader import ERROR_COLUMN, DmsFileError, read_file
 from .res_partner import NUMBER_HOLDERS
@@ -28,13 +41,16 @@ _logger = logging.getLogger(__name__)
 CREATE_CHUNK = 1000
 # rows written per background step (one commit each)
 BACKGROUND_CHUNK = 2000
-# a real run of a file with more rows than this (per kind) goes to the
-# background whatever was asked: one transaction of 100,000 invoices (with
-# their journal items, settlements and reconciliations) ran out of the
-# server's memory (limit_memory_hard); 150,000 contacts fit in it, in 40 s
-FOREGROUND_MAX_ROWS = {"invoices": 20000, "customers": 200000, "contacts": 200000}
-FOREGROUND_MAX_ROWS_OTHER = 20000
-AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()./-]*(\s*(x|ext\.?)\s*[0-9]+)?$", re.ASCII | re.IGNORECASE)
+# C0 controls but tab and line breaks, DEL, C1 controls, and the bidi
+# controls that make a text read other than it is (Trojan Source); a tab
+# inside a cell is kept (DMS names hold them; a leading one is stripped)
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_OR_BREAK_RE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 IMPORT_CONTEXT = {
     # imports write thousands of records: no chatter message per record
     "tracking_disable": True,
@@ -43,6 +59,14 @@ IMPORT_CONTEXT = {
     "mail_notrack": True,
     "connect_dms_import": True,
 }
+
+
+def shown(text, width=40):
+    """``text`` as a message quotes it: a 200,000-character cell is not
+    copied into the log, a control character is written as its code (a NUL
+    cannot even be stored)."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return CONTROL_OR_BREAK_RE.sub(lambda found: f"<U+{ord(found.group(0)):04X}>", text)
 
 
 class DmsRow:
@@ -69,7 +93,13 @@ class DmsImporter(models.AbstractModel):
     """The import of DMS exports and connector calls: read, check every row,
     plan (create / update / unchanged / refused per row), then write the
     whole file in one savepoint. The same service serves the dealer's
-    upload, the drop folder, the connector API and background runs."""
+    upload, the drop folder, the connector API and background runs.
+
+    This file is the pipeline (entry points, rights, the run and its log,
+    reading, checking cells, planning, writing, background steps) and knows
+    no kind: each kind's file (``dms_import_<kind>.py``) registers its
+    columns in ``dms_import_targets.py`` and adds ``_plan_<kind>`` and
+    ``_apply_<kind>`` (and overrides the hooks below) to this model."""
 
     _name = "customer_connect_dms.importer"
     _description = "DMS import service"
@@ -93,7 +123,7 @@ class DmsImporter(models.AbstractModel):
         """Import ``data`` (bytes of a CSV, XLSX or XLS file, or of a ZIP
         holding one and the invoices' PDFs) as ``kind`` with ``profile``;
         ``pdf_source`` finds the PDFs an export names when they do not ship
-        inside it (the drop folder, models/dms_pdf.py). Return the run log
+        inside it (the drop folder, models/dms_import_invoice_pdf.py). Return the run log
         record."""
         self._check_import_rights(kind)
         run = self.env["customer_connect_dms.import.run"].create(
@@ -117,16 +147,26 @@ class DmsImporter(models.AbstractModel):
         self._check_import_rights(kind)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise UserError(self.env._("Send a list of records (JSON objects)."))
-        pdf_source = None
-        if kind == "invoices":
-            records, pdf_source = self._inline_pdfs(records)
+        records, pdf_source = self._records_with_files(kind, records)
         header = []
         for record in records:
             header += [k for k in record if k not in header]
-        rows = [
-            (index, ["" if r.get(k) is None else str(r.get(k)) for k in header])
-            for index, r in enumerate(records, 1)
-        ]
+        # a value is text, a number or a boolean; a list or an object refuses
+        # its record, naming the key (str() of it would import "{...}")
+        wrong_type = {}
+        rows = []
+        for index, record in enumerate(records, 1):
+            cells = []
+            for key in header:
+                value = record.get(key)
+                if isinstance(value, (dict, list, tuple)):
+                    wrong_type[(index, key)] = self.env._(
+                        "a %(type)s, not a text or a number.",
+                        type="list" if isinstance(value, (list, tuple)) else "JSON object",
+                    )
+                    value = None
+                cells.append("" if value is None or value is False else str(value))
+            rows.append((index, cells))
         run = self.env["customer_connect_dms.import.run"].create(
             {
                 "kind": kind,
@@ -137,7 +177,7 @@ class DmsImporter(models.AbstractModel):
             }
         )
         mapping = {normalize_column(k): k for k in header}
-        options = {"date_format": "auto", "decimal": "."}
+        options = {"date_format": "auto", "decimal": ".", "cell_errors": wrong_type}
         if pdf_source:
             # the "pdf" key holds the file: its cell names it in the source
             mapping["pdf"] = "pdf_file"
@@ -145,37 +185,34 @@ class DmsImporter(models.AbstractModel):
         self._process(run, header, rows, mapping, options=options)
         return run
 
-    def _inline_pdfs(self, records):
-        """The connector's invoice dicts with their PDFs (``pdf``: base64,
-        ``pdf_name``: its file name, else ``<number>.pdf``) taken out: the
-        ``pdf`` cell names the file in an in-memory source. Returns the
-        records and that source (None when no record sends a PDF)."""
-        if not any("pdf" in record or "pdf_name" in record for record in records):
-            return records, None
-        source = InlinePdfSource(self._pdf_max_size(), self.env._)
-        out = []
-        for record in records:
-            record = dict(record)
-            name = record.pop("pdf_name", None)
-            if record.get("pdf") not in (None, False, ""):
-                name = str(name or f"{record.get('number') or 'invoice'}.pdf")
-                record["pdf"] = source.add(name, record["pdf"])
-            else:
-                record["pdf"] = ""
-            out.append(record)
-        return out, source
-
     def _pdf_max_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param(PDF_MAX_SIZE_PARAM)
         return int(value) if value and value.isdigit() else PDF_MAX_SIZE
 
     def _check_import_rights(self, kind):
-        if not self.env.user.has_group("customer_connect_dms.group_dms_number_manager"):
-            raise AccessError(
-                self.env._("Only service managers may import from the dealer management system.")
-            )
+        """The rights the README's "Connector API" set-up gives, checked
+        before anything is read: a user short of them is told which, not
+        stopped halfway by Odoo's AccessError on a journal entry."""
         if kind not in dict(KINDS):
             raise UserError(self.env._("Unknown import kind %(kind)s.", kind=kind))
+        user = self.env.user
+        if not user.has_group("customer_connect_dms.group_dms_number_manager") or not all(
+            user.has_group(group) for group in KIND_GROUPS[kind]
+        ):
+            raise AccessError(self._rights_message())
+
+    def _check_manager_rights(self):
+        """A service manager: reads what customers paid (export_payments)."""
+        if not self.env.user.has_group("customer_connect_dms.group_dms_number_manager"):
+            raise AccessError(self._rights_message())
+
+    def _rights_message(self):
+        # the README's sentence (section "DMS link", "Connector API")
+        return self.env._(
+            "Importing from the DMS needs an internal user with Customer Connect's "
+            '"Service manager: may change customer numbers" and, for invoices, '
+            'Invoicing\'s "Billing" (or more), in the company imported into.'
+        )
 
     @api.model
     def _read_run(self, run):
@@ -185,7 +222,7 @@ class DmsImporter(models.AbstractModel):
         data, file_name = base64.b64decode(run.file or b""), run.file_name
         pdf_source, zip_info = NoPdfSource(self.env._), {}
         if (file_name or "").lower().endswith(".zip"):
-            # an export and its PDFs (models/dms_pdf.py): read in place, the
+            # an export and its PDFs (models/dms_import_invoice_pdf.py): read in place, the
             # PDFs by the names the export gives, relative to it
             file_name, data, archive, base = open_zip(data, self.env._, DmsFileError)
             pdf_source = ZipPdfSource(archive, base, self._pdf_max_size(), self.env._)
@@ -220,9 +257,10 @@ class DmsImporter(models.AbstractModel):
             return self._fail(run, str(error))
         if pdf_source is not None:
             options["pdf_source"] = pdf_source
-        foreground_max = FOREGROUND_MAX_ROWS.get(run.kind, FOREGROUND_MAX_ROWS_OTHER)
+        foreground_max = kinds.FOREGROUND_MAX_ROWS.get(run.kind, kinds.FOREGROUND_MAX_ROWS_OTHER)
         if not run.dry_run and len(rows) > foreground_max:
-            if pdf_source is not None and "pdf_file" in column_map.values():
+            pdf_targets = {t[0] for t in TARGETS[run.kind] if t[2] == "pdf"}
+            if pdf_source is not None and pdf_targets & set(column_map.values()):
                 # the background job reads the run's file again, not the
                 # drop folder (its files are archived after this run)
                 return self._fail(
@@ -303,7 +341,7 @@ class DmsImporter(models.AbstractModel):
         except DmsFileError as error:
             self._fail(run, str(error))
             return 0
-        rows = self._owners_first(run.kind, header, rows, column_map)
+        rows = self._rows_in_write_order(run.kind, header, rows, column_map)
         if run.state == "queued":
             # first step: the whole file is checked before anything is written
             run.header = json.dumps(header)
@@ -479,12 +517,20 @@ class DmsImporter(models.AbstractModel):
                     refused=counts["refused"],
                 )
             )
+        if state == "failed":
+            # nothing was written: the log says so (no row "created", no
+            # count of what would have been); the refused rows keep their
+            # reasons, the rows that passed are not logged
+            counts.update(create=0, update=0, unchanged=0)
+            items = [i for i in items if i.action == "refused"]
+            for item in items:
+                item.record = None
         self._write_lines(run, items)
         run.write(
             {
                 "state": state,
                 "message": message,
-                "count_rows": len(items),
+                "count_rows": len(rows),
                 "count_created": counts["create"],
                 "count_updated": counts["update"],
                 "count_unchanged": counts["unchanged"],
@@ -498,19 +544,14 @@ class DmsImporter(models.AbstractModel):
             "DMS import %s (%s, %s rows): %s in %.1fs",
             run.id,
             run.kind,
-            len(items),
+            len(rows),
             state,
             time.monotonic() - started,
         )
         return run
 
     def _write_lines(self, run, items):
-        model = {
-            "customers": "res.partner",
-            "contacts": "res.partner",
-            "invoices": "account.move",
-            "equipment": "customer_connect.equipment",
-        }[run.kind]
+        model = KIND_MODELS[run.kind]
         vals_list = []
         for item in items:
             if item.action == "unchanged" and not item.errors:
@@ -597,10 +638,15 @@ class DmsImporter(models.AbstractModel):
                 "",
                 _("the row has values beyond the header's %(width)s columns.", width=len(header)),
             )
+        cell_errors = options.get("cell_errors") or {}
         for target, label, type_, required in TARGETS[kind]:
             if target not in columns:
                 continue
             index, column = columns[target]
+            if (line, column) in cell_errors:
+                item.refuse(column, cell_errors[(line, column)])
+                item.values[target] = False
+                continue
             text = cells[index]
             if not text:
                 if required and not self._may_be_blank(kind, target, cells, columns):
@@ -608,6 +654,7 @@ class DmsImporter(models.AbstractModel):
                 item.values[target] = False
                 continue
             try:
+                text = self._check_shape(type_, text)
                 item.values[target] = self._parse_value(type_, text, options)
             except ValueError as error:
                 item.refuse(column, str(error))
@@ -615,16 +662,76 @@ class DmsImporter(models.AbstractModel):
         item.key = item.values.get(first) or ""
         return item
 
+    def _check_shape(self, type_, text):
+        """``text`` as a cell of ``type_`` may hold it (its length, its
+        characters, no formula), else ValueError saying why; a leading
+        apostrophe that protected a formula character in a refused-rows
+        file (csv_cells) is taken off first."""
+        _ = self.env._
+        if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+            text = text[1:]
+        longest, multiline, no_formula = SHAPES[type_]
+        if len(text) > longest:
+            raise ValueError(
+                _(
+                    "%(count)s characters (%(value)s): at most %(max)s fit here.",
+                    count=len(text),
+                    value=shown(text),
+                    max=longest,
+                )
+            )
+        bad = (CONTROL_RE if multiline else CONTROL_OR_BREAK_RE).search(text)
+        if bad:
+            raise ValueError(
+                _(
+                    "%(value)s holds a control character (U+%(code)04X)%(where)s.",
+                    value=shown(text),
+                    code=ord(bad.group(0)),
+                    where="" if multiline else _(" or a line break"),
+                )
+            )
+        if (
+            no_formula
+            and text.startswith(("=", "+", "@"))
+            or (no_formula and text.startswith("-") and not (multiline and text[1:2] == " "))
+        ):
+            raise ValueError(
+                _(
+                    "%(value)s starts as a spreadsheet formula (= + - @): the DMS cell holds "
+                    "a formula, not its value. Export the value.",
+                    value=shown(text),
+                )
+            )
+        return text
+
     def _may_be_blank(self, kind, target, cells, columns):
-        """Whether required ``target`` may be blank on this row: the own
-        number of a fleet location that shares its owner's."""
-        if kind == "customers" and target == "number" and "parent_number" in columns:
-            return bool(cells[columns["parent_number"][0]])
+        """Whether required ``target`` may be blank on this row (a kind's
+        file says when)."""
         return False
+
+    def _rows_in_write_order(self, kind, header, rows, column_map):
+        """``rows`` in the order background runs write them, chunk after
+        chunk (a kind's file may put some first); row numbers are kept."""
+        return rows
+
+    def _records_with_files(self, kind, records):
+        """The connector's ``records`` and the source of the files they
+        ship inline (a kind's file takes them out), or None."""
+        return records, None
 
     def _parse_value(self, type_, text, options):
         _ = self.env._
-        if type_ in ("text", "key"):
+        if type_ in ("text", "key", "name", "code", "long_text"):
+            return text
+        if type_ == "phone":
+            if not PHONE_RE.match(text):
+                raise ValueError(
+                    _(
+                        "%(value)s is not a phone number (digits, spaces and + ( ) . / -, "
+                        "an extension as x123).",
+                        value=shown(text),
+                    )
+                )
             return text
         if type_ == "pdf":
             # checked now (exists, is a PDF, not too big): refused rows name
@@ -636,30 +743,62 @@ class DmsImporter(models.AbstractModel):
                 raise ValueError(_("%(value)s is not an e-mail address.", value=text))
             return email
         if type_ == "date":
-            for fmt in DATE_FORMATS[options.get("date_format") or "auto"]:
-                try:
-                    return datetime.strptime(text, fmt).date()
-                except ValueError:
-                    continue
-            raise ValueError(
-                _("%(value)s is not a date (e.g. 31/12/2026 or 2026-12-31).", value=text)
-            )
+            return self._parse_date(text, options)
         if type_ in ("amount", "hours"):
-            cleaned = re.sub(r"[\s\u00a0£$€]", "", text)
-            negative = cleaned.startswith(("-", "(")) or cleaned.endswith("-")
-            cleaned = cleaned.strip("-()")
-            thousands = "," if options.get("decimal", ".") == "." else "."
-            cleaned = cleaned.replace(thousands, "").replace(",", ".")
-            if not AMOUNT_RE.match(cleaned):
-                raise ValueError(_("%(value)s is not a number.", value=text))
-            if negative:
-                raise ValueError(_("%(value)s is negative.", value=text))
-            return float(cleaned)
+            return self._parse_number(type_, text, options)
         if type_ == "integer":
-            if not text.isdigit():
-                raise ValueError(_("%(value)s is not a whole number.", value=text))
+            if not YEAR_RE.match(text) or not YEAR_MIN <= int(text) <= YEAR_MAX:
+                raise ValueError(
+                    _(
+                        "%(value)s is not a year from %(min)s to %(max)s.",
+                        value=shown(text),
+                        min=YEAR_MIN,
+                        max=YEAR_MAX,
+                    )
+                )
             return int(text)
         raise ValueError(type_)
+
+    def _parse_date(self, text, options):
+        _ = self.env._
+        for fmt in DATE_FORMATS[options.get("date_format") or "auto"]:
+            try:
+                day = datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+            if not YEAR_MIN <= day.year <= YEAR_MAX:
+                raise ValueError(
+                    _(
+                        "%(value)s is not a date a DMS means (years %(min)s to %(max)s).",
+                        value=text,
+                        min=YEAR_MIN,
+                        max=YEAR_MAX,
+                    )
+                )
+            return day
+        raise ValueError(
+            _("%(value)s is not a date (e.g. 31/12/2026 or 2026-12-31).", value=shown(text))
+        )
+
+    def _parse_number(self, type_, text, options):
+        """An amount or hours: finite, not negative, at most AMOUNT_MAX
+        (HOURS_MAX); a currency sign, spaces and thousands separators are
+        dropped."""
+        _ = self.env._
+        cleaned = re.sub(r"[\s\u00a0£$€]", "", text)
+        negative = cleaned.startswith(("-", "(")) or cleaned.endswith("-")
+        cleaned = cleaned.strip("-()")
+        thousands = "," if options.get("decimal", ".") == "." else "."
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+        if not AMOUNT_RE.match(cleaned):
+            raise ValueError(_("%(value)s is not a number.", value=shown(text)))
+        if negative:
+            raise ValueError(_("%(value)s is negative.", value=text))
+        number = float(cleaned)
+        highest = AMOUNT_MAX if type_ == "amount" else HOURS_MAX
+        if number > highest:
+            raise ValueError(_("%(value)s is more than %(max)s.", value=text, max=f"{highest:,}"))
+        return number
 
     # ------------------------------------------------------------------
     # helpers for the kinds
@@ -759,496 +898,3 @@ class DmsImporter(models.AbstractModel):
                 # Odoo's own sync stays on for updates: a customer's new
                 # address reaches its contacts
                 item.record.with_context(**IMPORT_CONTEXT).write(item.vals)
-
-    # ------------------------------------------------------------------
-    # customers
-    # ------------------------------------------------------------------
-
-    # Fleet customers (manual 002): with a "parent number" column, a row
-    # that names a parent number is a fleet location of the customer that
-    # has that number (a row of the same file, before or after it, or a
-    # customer already in Odoo). With a number of its own it is keyed by it
-    # as any customer; with no number, or the parent's, it shares its
-    # owner's number and is keyed by parent number and name (casefolded), so
-    # that importing the same file again finds it. One level: an owner is
-    # not a location. An empty parent number makes a location a customer of
-    # its own again; without the column, partners stay where they are.
-
-    def _owners_first(self, kind, header, rows, column_map):
-        """``rows`` with the rows that name a parent number after the
-        others: background runs write a file in chunks, each planned against
-        what the earlier ones wrote, so a fleet owner goes in before its
-        locations (row numbers are kept)."""
-        if kind != "customers":
-            return rows
-        index = next(
-            (
-                i
-                for i, name in enumerate(header)
-                if column_map.get(normalize_column(name)) == "parent_number"
-            ),
-            None,
-        )
-        if index is None:
-            return rows
-
-        def located(row):
-            return index < len(row[1]) and bool(row[1][index])
-
-        return [r for r in rows if not located(r)] + [r for r in rows if located(r)]
-
-    def _fleet_parent_number(self, item, columns):
-        return ("parent_number" in columns and item.values.get("parent_number")) or ""
-
-    def _fleet_shares(self, item, columns):
-        """Whether the row is a location sharing its owner's number."""
-        return bool(self._fleet_parent_number(item, columns)) and not item.values.get("number")
-
-    def _plan_customers(self, items, columns, company):
-        Partner = self.env["res.partner"].with_context(active_test=False)
-        fleet = "parent_number" in columns
-        for item in items:
-            parent = self._fleet_parent_number(item, columns)
-            if parent and item.values.get("number") == parent:
-                item.values["number"] = False  # the parent's own number: shared
-            if self._fleet_shares(item, columns):
-                item.key = f"{parent} / {item.values.get('name') or ''}"
-        own = [i for i in items if not self._fleet_shares(i, columns)]
-        sharing = [i for i in items if self._fleet_shares(i, columns)]
-        self._refuse_duplicates(own, lambda i: i.key, columns["number"][1])
-        self._refuse_duplicates(
-            sharing,
-            lambda i: (i.values["parent_number"], (i.values.get("name") or "").casefold()),
-            columns["name"][1],
-        )
-        numbers = {i.key for i in own if i.key}
-        numbers |= {self._fleet_parent_number(i, columns) for i in items} - {""}
-        existing = self._customers_by_number(numbers, company)
-        fields_of = {
-            "name": "name",
-            "street": "street",
-            "street2": "street2",
-            "city": "city",
-            "zip": "zip",
-            "email": "email",
-            "phone": "phone",
-            "mobile": "mobile",
-            "vat": "vat",
-        }
-        fetched = [*fields_of.values(), "state_id", "country_id", "connect_dms_managed"]
-        if fleet:
-            fetched += ["parent_id", "is_company", "type"]
-        if existing:
-            Partner.browse([p.id for p in existing.values()]).fetch(fetched)
-        geo = self._geo_maps() if {"state", "country"} & set(columns) else ({}, {})
-        parents = self._plan_fleet_parents(items, own, columns, existing) if fleet else {}
-        shared_existing = {}
-        owner_ids = [p.id for p in parents.values() if not isinstance(p, DmsRow)]
-        if sharing and owner_ids:
-            for location in Partner.search_fetch(
-                [("parent_id", "in", owner_ids), ("is_company", "=", True), ("ref", "=", False)],
-                fetched,
-            ):
-                key = (location.parent_id.id, (location.name or "").casefold())
-                shared_existing.setdefault(key, location)
-
-        def existing_of(item):
-            if not self._fleet_shares(item, columns):
-                return existing.get(item.key)
-            parent = parents.get(item.line)
-            if parent is None or isinstance(parent, DmsRow):
-                return None
-            return shared_existing.get((parent.id, (item.values.get("name") or "").casefold()))
-
-        def vals_of(item):
-            vals = {
-                field: item.values[target] or False
-                for target, field in fields_of.items()
-                if target in columns
-            }
-            vals.update(self._customer_geo_vals(item, columns, company, geo))
-            vals["connect_dms_managed"] = True
-            if fleet:
-                vals.update(self._fleet_vals(item, parents, existing))
-            return vals
-
-        self._upsert_plan(
-            items,
-            existing_of,
-            vals_of,
-            lambda i: {
-                **({} if self._fleet_shares(i, columns) else {"ref": i.key}),
-                "company_id": company.id,
-                "is_company": True,
-                "customer_rank": 1,
-            },
-        )
-        # a location whose new owner's row is refused goes with it
-        for item in items:
-            parent = parents.get(item.line)
-            if isinstance(parent, DmsRow) and parent.errors and not item.errors:
-                item.refuse(
-                    columns["parent_number"][1],
-                    self.env._(
-                        "The row of its fleet owner %(number)s (row %(row)s) is refused.",
-                        number=parent.key,
-                        row=parent.line,
-                    ),
-                )
-
-    def _plan_fleet_parents(self, items, own, columns, existing):
-        """{row number: the fleet owner of the row, a record or the row of a
-        new owner in the file} for the rows that name a parent number; the
-        rows whose parent cannot be are refused, naming the column."""
-        _ = self.env._
-        label = columns["parent_number"][1]
-        in_file = {}
-        for item in own:
-            if item.key and not item.errors:
-                in_file.setdefault(item.key, item)
-        owners_with_locations = set()
-        if existing:
-            groups = (
-                self.env["res.partner"]
-                .with_context(active_test=False)
-                ._read_group(
-                    [
-                        ("parent_id", "in", [p.id for p in existing.values()]),
-                        ("is_company", "=", True),
-                    ],
-                    ["parent_id"],
-                )
-            )
-            owners_with_locations = {parent.id for (parent,) in groups}
-        parents = {}
-        for item in items:
-            number = self._fleet_parent_number(item, columns)
-            if not number or item.errors:
-                continue
-            row = in_file.get(number)
-            holder = existing.get(number)
-            row_parent = row is not None and self._fleet_parent_number(row, columns)
-            if row_parent and row_parent == item.values.get("number"):
-                item.refuse(
-                    label,
-                    _(
-                        "%(number)s would be its own parent: row %(row)s makes %(parent)s a "
-                        "location of %(number)s.",
-                        number=item.values["number"],
-                        row=row.line,
-                        parent=number,
-                    ),
-                )
-            elif row_parent or (row is None and holder and holder.parent_id):
-                item.refuse(
-                    label,
-                    _(
-                        "%(parent)s is itself a location (of %(owner)s): a fleet has one level "
-                        "of locations.",
-                        parent=number,
-                        owner=row_parent or holder.parent_id.ref or holder.parent_id.display_name,
-                    ),
-                )
-            elif row is None and not holder:
-                item.refuse(
-                    label,
-                    _("No customer has number %(number)s, in this file or in Odoo.", number=number),
-                )
-            elif (
-                not self._fleet_shares(item, columns)
-                and existing.get(item.key)
-                and existing[item.key].id in owners_with_locations
-            ):
-                item.refuse(
-                    label,
-                    _(
-                        "%(number)s has locations of its own: a fleet owner cannot be a "
-                        "location (one level).",
-                        number=item.key,
-                    ),
-                )
-            else:
-                parents[item.line] = holder or row
-        return parents
-
-    def _fleet_vals(self, item, parents, existing):
-        """Where a row of a file with a parent number column goes."""
-        parent = parents.get(item.line)
-        if parent is not None:
-            # a company under its owner, with its own address (Odoo copies
-            # the parent's onto "contact" children); a new owner of the same
-            # file is resolved when written
-            return {
-                "parent_id": parent if isinstance(parent, DmsRow) else parent.id,
-                "is_company": True,
-                "type": "other",
-            }
-        vals = {"parent_id": False}
-        record = existing.get(item.key)
-        if record and record.parent_id:
-            vals["type"] = "contact"  # out of its fleet
-        return vals
-
-    def _customer_geo_vals(self, item, columns, company, geo):
-        """country_id and state_id of a customer row (refused if unknown)."""
-        countries, states = geo
-        vals = {}
-        country = False
-        if "country" in columns and item.values["country"]:
-            country = countries.get(item.values["country"].casefold())
-            if not country:
-                item.refuse(
-                    columns["country"][1],
-                    self.env._("%(value)s is not a known country.", value=item.values["country"]),
-                )
-            vals["country_id"] = country
-        elif "country" in columns:
-            vals["country_id"] = False
-        if "state" in columns:
-            state = False
-            if item.values["state"]:
-                country_ids = [country] if country else [company.country_id.id]
-                state = next(
-                    (
-                        states[(c, item.values["state"].casefold())]
-                        for c in country_ids
-                        if (c, item.values["state"].casefold()) in states
-                    ),
-                    False,
-                )
-                if not state:
-                    item.refuse(
-                        columns["state"][1],
-                        self.env._(
-                            "%(value)s is not a known state or county.",
-                            value=item.values["state"],
-                        ),
-                    )
-            vals["state_id"] = state
-        return vals
-
-    def _geo_maps(self):
-        countries = {}
-        for country in self.env["res.country"].search_fetch([], ["code", "name"]):
-            countries[country.code.casefold()] = country.id
-            countries[country.name.casefold()] = country.id
-        states = {}
-        for state in self.env["res.country.state"].search_fetch([], ["code", "name", "country_id"]):
-            states[(state.country_id.id, state.code.casefold())] = state.id
-            states[(state.country_id.id, state.name.casefold())] = state.id
-        return countries, states
-
-    def _apply_customers(self, items, company):
-        # owners (and every customer outside a fleet) first: a location of a
-        # new owner of the same file then has its owner's id
-        located, others = [], []
-        for item in items:
-            (located if item.vals.get("parent_id") else others).append(item)
-        self._create_and_write("res.partner", others, bulk=True)
-        if not located:
-            return
-        for item in located:
-            if isinstance(item.vals["parent_id"], DmsRow):
-                item.vals["parent_id"] = item.vals["parent_id"].record.id
-        creates = [i for i in located if i.action == "create"]
-        langs = {
-            row["id"]: row["lang"]
-            for row in self.env["res.partner"]
-            .browse({i.vals["parent_id"] for i in creates})
-            .read(["lang"])
-        }
-        for item in creates:
-            # what res.partner.create does for a child, without its address
-            # sync (a location keeps its own) and its copying of a first
-            # child's address onto an owner without one (the DMS owns it)
-            item.vals.setdefault("lang", langs[item.vals["parent_id"]])
-            item.vals["company_name"] = False
-        self._create_and_write("res.partner", located, bulk=True, _partners_skip_fields_sync=True)
-
-    def _with_parent_sync(self, items):
-        """What res.partner.create's per-record sync (``_fields_sync``: one
-        write per new contact, 27 contacts a second measured here) would copy
-        from each new contact's customer: its commercial fields, its address
-        and its language, computed once per customer and put into the create
-        values, so that the create runs with Odoo's ``_partners_skip_fields_sync``."""
-        Partner = self.env["res.partner"]
-        parents = Partner.browse({i.vals["parent_id"] for i in items if i.action == "create"})
-        if not parents:
-            return
-        # stored fields only: a computed one with an inverse (product's
-        # pricelist) runs a search per record when given, and is computed
-        # from the commercial partner anyway
-        names = [
-            name
-            for name in [*Partner._commercial_fields(), *Partner._address_fields(), "lang"]
-            if Partner._fields[name].store
-        ]
-        # what parent._update_fields_values(names) gives, read for all the
-        # parents at once (one call per parent took 22 s for 50,000)
-        relational = {n for n in names if Partner._fields[n].type in ("one2many", "many2many")}
-        if relational:
-            synced = {
-                parent.id: {k: v for k, v in parent._update_fields_values(names).items() if v}
-                for parent in parents
-            }
-        else:
-            synced = {
-                parent_id: {k: v for k, v in row.items() if v and k != "id"}
-                for parent_id, row in read_plain(parents, names).items()
-            }
-        for item in items:
-            if item.action == "create":
-                item.vals = {**synced[item.vals["parent_id"]], **item.vals}
-
-    # ------------------------------------------------------------------
-    # contacts
-    # ------------------------------------------------------------------
-
-    def _contact_key(self, item):
-        email = item.values.get("email")
-        return (
-            (item.key, email) if email else (item.key, (item.values.get("name") or "").casefold())
-        )
-
-    def _plan_contacts(self, items, columns, company):
-        self._refuse_duplicates(items, self._contact_key, columns.get("email", columns["name"])[1])
-        customers = self._customers_by_number({i.key for i in items if i.key}, company)
-        children = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search_fetch(
-                [("parent_id", "in", [c.id for c in customers.values()])],
-                [
-                    "parent_id",
-                    "name",
-                    "email",
-                    "email_normalized",
-                    "phone",
-                    "mobile",
-                    "function",
-                    "connect_dms_managed",
-                ],
-            )
-        )
-        by_email, by_name = {}, {}
-        for child in children:
-            if child.email_normalized:
-                by_email.setdefault((child.parent_id.id, child.email_normalized), child)
-            by_name.setdefault((child.parent_id.id, (child.name or "").casefold()), child)
-        fields_of = {
-            "name": "name",
-            "email": "email",
-            "phone": "phone",
-            "mobile": "mobile",
-            "function": "function",
-        }
-
-        def existing_of(item):
-            customer = customers[item.key]
-            email = item.values.get("email")
-            if email:
-                return by_email.get((customer.id, email))
-            return by_name.get((customer.id, item.values["name"].casefold()))
-
-        def vals_of(item):
-            if item.key not in customers:
-                item.refuse(
-                    columns["customer_number"][1],
-                    self.env._(
-                        "No customer has number %(number)s: import the customers first.",
-                        number=item.key,
-                    ),
-                )
-                return {}
-            vals = {f: item.values[t] or False for t, f in fields_of.items() if t in columns}
-            vals["connect_dms_managed"] = True
-            return vals
-
-        self._upsert_plan(
-            items,
-            existing_of,
-            vals_of,
-            lambda i: {"parent_id": customers[i.key].id, "type": "contact"},
-        )
-
-    def _apply_contacts(self, items, company):
-        self._with_parent_sync(items)
-        for item in items:
-            if item.action == "create":
-                # what res.partner.create does to a contact's values
-                item.vals["company_name"] = False
-        self._create_and_write("res.partner", items, bulk=True, _partners_skip_fields_sync=True)
-
-    # ------------------------------------------------------------------
-    # equipment
-    # ------------------------------------------------------------------
-
-    def _plan_equipment(self, items, columns, company):
-        self._refuse_duplicates(items, lambda i: i.key, columns["dms_key"][1])
-        customers = self._customers_by_number(
-            {i.values.get("customer_number") for i in items if i.values.get("customer_number")},
-            company,
-        )
-        fields_of = {
-            "make": "make",
-            "model": "model_name",
-            "serial_number": "serial_number",
-            "year": "year",
-            "hours": "hours",
-            "hours_date": "hours_date",
-            "purchase_date": "purchase_date",
-            "warranty_end": "warranty_end",
-            "next_service_date": "next_service_date",
-            "notes": "notes",
-        }
-        machines = (
-            self.env["customer_connect.equipment"]
-            .with_context(active_test=False)
-            .search_fetch(
-                [
-                    ("company_id", "=", company.id),
-                    ("dms_key", "in", [i.key for i in items if i.key]),
-                ],
-                ["dms_key", "partner_id", *fields_of.values()],
-            )
-        )
-        existing = {m.dms_key: m for m in machines}
-
-        def vals_of(item):
-            number = item.values["customer_number"]
-            if number not in customers:
-                item.refuse(
-                    columns["customer_number"][1],
-                    self.env._(
-                        "No customer has number %(number)s: import the customers first.",
-                        number=number,
-                    ),
-                )
-                return {}
-            vals = {f: item.values[t] or False for t, f in fields_of.items() if t in columns}
-            if "year" in vals:
-                vals["year"] = vals["year"] or 0
-            if "hours" in vals:
-                vals["hours"] = vals["hours"] or 0.0
-            vals["partner_id"] = customers[number].id
-            return vals
-
-        self._upsert_plan(
-            items,
-            lambda i: existing.get(i.key),
-            vals_of,
-            lambda i: {"dms_key": i.key, "company_id": company.id},
-        )
-
-    def _apply_equipment(self, items, company):
-        self._create_and_write("customer_connect.equipment", items)
-
-    # ------------------------------------------------------------------
-    # invoices: see account_move.py
-    # ------------------------------------------------------------------
-
-    def _plan_invoices(self, items, columns, company):
-        self.env["account.move"]._dms_plan_invoices(self, items, columns, company)
-
-    def _apply_invoices(self, items, company):
-        self.env["account.move"]._dms_apply_invoices(self, items, company)

@@ -1,0 +1,218 @@
+"""Invoices imports, many new invoices at once: written with the bulk
+path (dms_bulk.py, dms_bulk_move.py) and posted as ``_post`` posts them;
+their settlement entries likewise. tests/test_dms_bulk_path.py compares
+every column with what create + _post write."""
+
+from collections import defaultdict
+
+from odoo import api, models
+
+from .dms_import import IMPORT_CONTEXT
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    @api.model
+    def _dms_bulk_possible(self, items, journal):
+        """Whether the new invoices may take the bulk path: not when a date
+        falls in a locked period (``_post`` moves such an invoice's
+        accounting date) or the journal hashes its entries."""
+        if journal.restrict_mode_hash_table:
+            return False
+        company = journal.company_id
+        for day in {item.vals["create"]["date"] for item in items}:
+            if company._get_violated_lock_dates(day, False, journal):
+                return False
+        return True
+
+    @api.model
+    def _dms_bulk_post(self, items, journal, receivable_of, currency):
+        """Write the new invoices and their lines with the bulk writer
+        (models/dms_bulk.py: Odoo's defaults and compute methods, COPY +
+        INSERT ... SELECT), already posted, and do what ``_post`` does to a
+        DMS invoice besides setting its state: the balance check, the
+        journal items' checks, analytic lines, the customer as follower
+        (portal access) and the customer rank. Same result as
+        ``create`` + ``_post`` (tests/test_dms_bulk_path.py compares them),
+        at a fraction of the per-invoice work."""
+        Bulk = self.env["customer_connect_dms.bulk"]
+        Move = self.with_context(**IMPORT_CONTEXT, skip_invoice_sync=True)
+        move_vals, lines_of = [], []
+        for item in items:
+            vals = self._dms_invoice_vals(item, journal, receivable_of, currency)
+            lines = [command[2] for command in vals.pop("line_ids")]
+            for line in lines:
+                if line["display_type"] == "payment_term":
+                    # what account.move.line._compute_name makes of it after
+                    # create (no payment term: "<ref> - <payment reference>")
+                    line["name"] = f"{vals['ref']} - {vals['payment_reference']}"
+            lines_of.append(lines)
+            vals.update(
+                state="posted",
+                posted_before=True,
+                checked=journal.autocheck_on_post,
+                is_manually_modified=False,
+                **Bulk._bulk_move_amounts("out_invoice", item.vals["total"]),
+            )
+            move_vals.append(vals)
+        moves, _lines = self._dms_bulk_write_posted(Move, move_vals, lines_of)
+        for item, move in zip(items, moves, strict=True):
+            item.record = move
+        # what _post does after setting the state (no future dates, no
+        # reversals, no zero totals here: the checks refused them)
+        by_partner = defaultdict(list)
+        for move, vals in zip(moves, move_vals, strict=True):
+            by_partner[vals["partner_id"]].append(move.id)
+        self._dms_subscribe_customers(moves, by_partner)
+        Partner = self.env["res.partner"]
+        self._dms_increase_customer_rank(
+            {
+                Partner.browse(partner_id): len(move_ids)
+                for partner_id, move_ids in by_partner.items()
+            }
+        )
+        self.env.flush_all()
+        return moves
+
+    @api.model
+    def _dms_bulk_write_posted(self, Move, move_vals, lines_of):
+        """Write posted moves (``move_vals``) and their journal items
+        (``lines_of[i]`` for move i) with the bulk writer, and check them as
+        _post checks them: balanced, the tax lock date, accounts allowed in
+        the journal; then their analytic lines. Return (moves, lines)."""
+        Bulk = self.env["customer_connect_dms.bulk"]
+        moves = Bulk._bulk_create(Move, move_vals)
+        # as account.move.create ends: its inverses (journal, partner, name)
+        # wrote on the moves, which is no manual change
+        moves.is_manually_modified = False
+        lines = Bulk._bulk_create(
+            self.env["account.move.line"].with_context(**IMPORT_CONTEXT),
+            [
+                {**line, "move_id": move.id}
+                for move, lines in zip(moves, lines_of, strict=True)
+                for line in lines
+            ],
+        )
+        with moves._check_balanced({"records": moves}):
+            pass
+        lines._check_tax_lock_date()
+        lines._check_constrains_account_id_journal_id()
+        lines.filtered("analytic_distribution")._create_analytic_lines()
+        return moves, lines
+
+    @api.model
+    def _dms_increase_customer_rank(self, counts):
+        """What _post does to the customer rank of each partner of
+        ``counts`` ({partner: documents posted}) and of its commercial
+        partner, one UPDATE per distinct increase (not per partner)."""
+        increase = defaultdict(int)
+        for partner, count in counts.items():
+            for target in partner | partner.commercial_partner_id:
+                increase[target.id] += count
+        by_increase = defaultdict(list)
+        for partner_id, count in increase.items():
+            by_increase[count].append(partner_id)
+        for count, partner_ids in by_increase.items():
+            self.env["res.partner"].browse(partner_ids)._increase_rank("customer_rank", count)
+
+    @api.model
+    def _dms_subscribe_customers(self, moves, move_ids_of_partner):
+        """What ``message_subscribe([customer])`` does for each customer on
+        its new invoices (which have no followers yet), in one create of
+        followers: the partner follows with Odoo's default subtypes, the
+        external ones for a customer without an internal user."""
+        moves.check_access("write")  # message_subscribe's check for others
+        # followers are written as the system, as _insert_followers writes
+        # them (after the access check above)
+        Followers = self.env["mail.followers"].sudo()
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self._name)
+        partner_ids = list(move_ids_of_partner)
+        # which partners are customers (share users or none), read as the
+        # system as _add_default_followers reads it: only ids come out
+        customers = set(
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", partner_ids), ("partner_share", "=", True)])
+            .ids
+        )
+        vals_list = []
+        for partner_id, move_ids in move_ids_of_partner.items():
+            subtypes = external.ids if partner_id in customers else default.ids
+            new, _update = Followers._add_followers(
+                self._name, move_ids, [partner_id], {partner_id: subtypes}, check_existing=False
+            )
+            vals_list += [
+                dict(values, res_id=res_id)
+                for res_id, values_list in new.items()
+                for values in values_list
+            ]
+        Followers.with_context(default_partner_id=False).create(vals_list)
+
+    @api.model
+    def _dms_bulk_post_entries(self, vals_list, journal):
+        """The settlement entries of ``vals_list`` written in bulk and posted
+        as _post posts them: numbered in the journal's sequence in the order
+        _compute_name numbers them (date, reference), the first of each date
+        through the ORM (its _set_next_sequence, locking the journal's last
+        number), the next ones counted on from it as _set_next_sequence
+        would; customer rank raised per receivable line's partner."""
+        Bulk = self.env["customer_connect_dms.bulk"]
+        Move = self.with_context(**IMPORT_CONTEXT)
+        order = sorted(
+            range(len(vals_list)), key=lambda i: (vals_list[i]["date"], vals_list[i]["ref"])
+        )
+        entries_of = {}
+        by_date = defaultdict(list)
+        for index in order:
+            by_date[vals_list[index]["date"]].append(index)
+        for day in sorted(by_date):
+            indexes = by_date[day]
+            first = Move.create(vals_list[indexes[0]])
+            first._post(soft=False)
+            entries_of[indexes[0]] = first
+            rest = indexes[1:]
+            if not rest:
+                continue
+            format_string, format_values = first._get_sequence_format_param(first.name)
+            # what Odoo precomputes in required columns (no blank start)
+            currency_id = first.currency_id.id
+            move_vals, lines_of = [], []
+            for number, index in enumerate(rest, start=format_values["seq"] + 1):
+                vals = dict(vals_list[index])
+                # display_type: what _compute_display_type gives an entry's
+                # lines; the amount as balance (what the debit / credit
+                # inverses make of it; one currency)
+                lines = []
+                for command in vals.pop("line_ids"):
+                    line = dict(command[2])
+                    amount = line.pop("debit", 0.0) - line.pop("credit", 0.0)
+                    line.update(
+                        currency_id=currency_id,
+                        display_type="product",
+                        balance=amount,
+                        amount_currency=amount,
+                    )
+                    lines.append(line)
+                lines_of.append(lines)
+                vals.update(
+                    currency_id=currency_id,
+                    name=format_string.format(**{**format_values, "seq": number}),
+                    state="posted",
+                    posted_before=True,
+                    checked=journal.autocheck_on_post,
+                    **Bulk._bulk_move_amounts(
+                        "entry", sum(line["balance"] for line in lines if line["balance"] > 0)
+                    ),
+                )
+                move_vals.append(vals)
+            moves, lines = self._dms_bulk_write_posted(Move, move_vals, lines_of)
+            counts = defaultdict(int)
+            for line in lines:
+                if line.partner_id and line.account_id.account_type == "asset_receivable":
+                    counts[line.partner_id] += 1
+            self._dms_increase_customer_rank(counts)
+            for index, move in zip(rest, moves, strict=True):
+                entries_of[index] = move
+        self.env.flush_all()
+        return self.browse([entries_of[index].id for index in range(len(vals_list))])
