@@ -58,6 +58,7 @@
         "views/connect_activation_funnel_views.xml",
         "views/connect_equipment_views.xml",
         "views/portal_activity_templates.xml",
+        "views/portal_home_templates.xml",
         "views/portal_profile_templates.xml",
         "views/portal_statements_templates.xml",
         "views/portal_companies_templates.xml",

@@ -120,6 +120,7 @@ LAST_NAMES = [
     "Innes",
     "Reid",
 ]
+# towns of the dealer's area (Aberdeenshire) with postcodes of their districts
 CITIES = [
     ("Aberdeen", "AB10 1XG"),
     ("Inverurie", "AB51 3QA"),
@@ -129,13 +130,30 @@ CITIES = [
     ("Huntly", "AB54 8BB"),
     ("Peterhead", "AB42 1DL"),
     ("Turriff", "AB53 4AA"),
+    ("Alford", "AB33 8AA"),
+    ("Oldmeldrum", "AB51 0AB"),
+    ("Kintore", "AB51 0UR"),
+    ("Insch", "AB52 6JR"),
 ]
 # Invoices a customer had in the year (drawn from these), and lines on an
 # invoice; the customer with a portal login, the first, has one a month.
 INVOICES_PER_CUSTOMER = (1, 1, 2)
 LINES_PER_INVOICE = (1, 1, 2)
 PORTAL_CUSTOMER = "Greenacres Farm"
-STREETS = ["Main Road", "Mill Lane", "Station Road", "Farm Road"]
+STREETS = [
+    "Main Road",
+    "Mill Lane",
+    "Station Road",
+    "Farm Road",
+    "High Street",
+    "Market Place",
+    "Burn Road",
+    "Kirk Brae",
+]
+# farms and estates are known by their steading, not a street number
+STEADINGS = ["Mains of", "Nether", "Upper", "East", "West"]
+# the dealer and its customers are British: dates as 23/11/2026
+DEMO_LANG = "en_GB"
 DEMO_PRODUCTS = [
     ("Compact tractor 25 hp", 18500.0),
     ("Front loader bucket", 2400.0),
@@ -191,6 +209,7 @@ class CustomerConnectDemo(models.AbstractModel):
         rng = random.Random(seed)
         company = self.env.company
         self._demo_currency(company)
+        self._demo_language(company)
         if not company.chart_template:
             _logger.info("Demo dealer: loading the generic chart of accounts...")
             self.env["account.chart.template"].try_loading(
@@ -209,8 +228,11 @@ class CustomerConnectDemo(models.AbstractModel):
         # with their usual context, chatter included
         customers = customers.with_env(self.env)
         _logger.info("Demo dealer: portal login and pending invitations...")
-        self._demo_portal_contact(customers)
+        portal_user = self._demo_portal_contact(customers)
         self._demo_pending_invitations(customers[1:5])
+        _logger.info("Demo dealer: a dispute and a web lead...")
+        self._demo_dispute(portal_user, company)
+        self._demo_web_lead(company)
         _logger.info(
             "Demo dealer ready in %.0fs: %d customers, %d invoices, %d payments.",
             time.monotonic() - started,
@@ -222,7 +244,8 @@ class CustomerConnectDemo(models.AbstractModel):
 
     @api.model
     def _demo_customer_names(self, rng, count):
-        names, seen = [], set()
+        # the portal customer is first, and only once
+        names, seen = [], {PORTAL_CUSTOMER}
         makers = [
             lambda: f"{rng.choice(FARM_WORDS)} {rng.choice(FARM_KINDS)}",
             lambda: f"{rng.choice(GOLF_PLACES)} Golf Club",
@@ -232,33 +255,42 @@ class CustomerConnectDemo(models.AbstractModel):
             ),
         ]
         weights = [45, 15, 25, 15]
-        while len(names) < count:
+        while len(names) < count - 1:
             name = rng.choices(makers, weights)[0]()
             if name not in seen:
                 seen.add(name)
                 names.append(name)
-        names[0] = PORTAL_CUSTOMER
-        return names
+        return [PORTAL_CUSTOMER, *names][:count]
 
     @api.model
     def _demo_customers(self, rng, count, company):
         _logger.info("Demo dealer: creating %d customers and their contacts...", count)
         Partner = self.env["res.partner"]
+        uk = self.env.ref("base.uk")
         vals_list = []
         for index, name in enumerate(self._demo_customer_names(rng, count)):
             city, zip_code = rng.choice(CITIES)
             person = name.startswith(("Mr ", "Mrs "))
             domain = _slug(name.split(" ", 1)[-1] if person else name) + ".example"
+            if "Farm" in name or "Estate" in name or "Dairy" in name:
+                street = f"{rng.choice(STEADINGS)} {name.split(' ')[0]}"
+            else:
+                street = f"{rng.randint(1, 120)} {rng.choice(STREETS)}"
+            address = {
+                "street": street,
+                "city": city,
+                "zip": zip_code,
+                "country_id": uk.id,
+            }
             vals = {
                 "name": name,
                 "is_company": not person,
                 "ref": str(10001 + index),
                 "company_id": company.id,
-                "street": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
-                "city": city,
-                "zip": zip_code,
-                "phone": f"+44 1224 {rng.randint(100000, 999999)}",
+                **address,
+                "phone": f"+44 1467 {rng.randint(100000, 999999)}",
                 "customer_rank": 1,
+                "lang": DEMO_LANG,
             }
             if person:
                 # one private customer in ten has no e-mail: cannot be invited
@@ -267,12 +299,17 @@ class CustomerConnectDemo(models.AbstractModel):
                 )
             else:
                 vals["email"] = f"office@{domain}" if index % 7 else False
+                # the billing contact at the customer's address (Odoo copies
+                # the company's address only to contacts of type "contact")
                 children = [
                     {
                         "name": "Accounts Payable",
                         "type": "invoice",
                         "email": f"accounts@{domain}" if index % 11 != 5 else False,
                         "company_id": company.id,
+                        "phone": vals["phone"],
+                        "lang": DEMO_LANG,
+                        **address,
                     }
                 ]
                 for _n in range(rng.randint(1, 2)):
@@ -286,6 +323,9 @@ class CustomerConnectDemo(models.AbstractModel):
                             ),
                             "email": f"{first.lower()}.{last.lower()}@{domain}",
                             "company_id": company.id,
+                            "mobile": f"+44 7700 {rng.randint(900000, 900999)}",
+                            "lang": DEMO_LANG,
+                            **address,
                         }
                     )
                 vals["child_ids"] = [fields.Command.create(c) for c in children]
@@ -661,6 +701,88 @@ class CustomerConnectDemo(models.AbstractModel):
         for customer in customers:
             contacts |= customer._connect_invite_candidates()[:1]
         return contacts._connect_invite(raise_on_refusal=False)
+
+    @api.model
+    def _demo_language(self, company):
+        """A British dealer: British English (dates as 23/11/2026 on pages,
+        e-mails and PDFs) for the company and, through DEMO_LANG, for its
+        customers and their contacts. Odoo holds it as any other language
+        (Settings > Languages); each customer's own language decides its
+        pages, e-mails and documents."""
+        lang = self.env["res.lang"]._activate_lang(DEMO_LANG)
+        company.partner_id.lang = lang.code
+        # the dealer's default language (new contacts, and the portal's
+        # URLs: Odoo prefixes them with a language other than the default)
+        self.env["ir.default"].set("res.partner", "lang", lang.code)
+        return lang
+
+    @api.model
+    def _demo_staff(self, admin_id, user_id):
+        """The dealer's staff as a dealer sets them up: both in British
+        English, with the Sales rights the Request Info form's web leads
+        need (the administrator sees every lead, the user the unassigned
+        ones and their own), and the daily status e-mail to the
+        administrator. Called by demo/demo_dealer.xml with its two users'
+        ids."""
+        admin, user = self.env["res.users"].browse([admin_id, user_id])
+        (admin | user).write({"lang": self._demo_language(admin.company_id).code})
+        admin.groups_id = [
+            fields.Command.link(self.env.ref("sales_team.group_sale_salesman_all_leads").id)
+        ]
+        user.groups_id = [fields.Command.link(self.env.ref("sales_team.group_sale_salesman").id)]
+        admin.company_id.connect_daily_status_user_ids = [fields.Command.link(admin.id)]
+        return admin | user
+
+    @api.model
+    def _demo_dispute(self, portal_user, company):
+        """Greenacres Farm's contact disputes its latest open invoice, as it
+        would from the portal (the dispute's own way in, with its e-mails
+        and the dealer's notification)."""
+        Move = self.env["account.move"]
+        invoice = Move.search(
+            [
+                ("partner_id", "=", portal_user.partner_id.commercial_partner_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+            ],
+            order="invoice_date desc, id desc",
+            limit=1,
+        )
+        if not invoice:
+            return self.env["customer_connect.dispute"]
+        reason = self.env.ref("customer_connect.dispute_reason_price")
+        return (
+            self.env["customer_connect.dispute"]
+            .with_user(portal_user)
+            .with_company(company)
+            ._connect_raise(
+                invoice.id,
+                reason.id,
+                "The mower blades were quoted at 10% off on the phone; the invoice has the "
+                "full price. Could you look at it, please?",
+            )
+        )
+
+    @api.model
+    def _demo_web_lead(self, company):
+        """A farmer who is not a customer yet asks for a price through the
+        Request Info form (its own way in, as a visitor)."""
+        result = self.env["customer_connect.web.lead"]._submit(
+            {
+                "contact_name": "Hamish Duguid",
+                "partner_name": "Braeside Farm",
+                "email_from": "hamish@braeside-farm.example",
+                "phone": "01464 820 456",
+                "city": "Insch",
+                "customer_number": "",
+                "message": "We are looking at a compact tractor with a loader for the "
+                "spring. Could someone call me with prices and what you have in stock?",
+            },
+            "192.0.2.10",  # a documentation address (RFC 5737): no one's
+            company,
+        )
+        return result["lead"]
 
     @api.model
     def _demo_currency(self, company):

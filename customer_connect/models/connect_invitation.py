@@ -362,7 +362,9 @@ class CustomerConnectInvitation(models.AbstractModel):
             query = {
                 "db": self.env.cr.dbname,
                 "token": self._signup_token(contact_sudo),
-                "redirect": "/my",
+                # the portal's front door: it sends the contact to its home
+                # (controllers/portal_home.py), Customer Activity
+                "redirect": "/",
             }
             links[contact_sudo.id] = urljoin(
                 contact_sudo.get_base_url(), f"/web/signup?{urlencode(query)}"
@@ -376,7 +378,8 @@ class CustomerConnectInvitation(models.AbstractModel):
             partner_sudo.id: partner_sudo.with_context(
                 signup_force_type_in_url="reset"
             )._get_signup_url_for_action(
-                url="/odoo" if not partner_sudo.user_ids[:1].share else "/my"
+                # a contact: the front door, which leads to its home
+                url="/odoo" if not partner_sudo.user_ids[:1].share else "/"
             )[partner_sudo.id]
             for partner_sudo in partners.sudo()
         }

@@ -82,6 +82,13 @@ class ResCompany(models.Model):
             )
         return days, (max(self.connect_reminder_max, 0) if days else 0)
 
+    # -- branding: the portal's footer
+    connect_portal_dealer_footer = fields.Boolean(
+        "Dealer's footer on the portal",
+        default=True,
+        help="The portal's footer and sign-in page show this company's name, address, phone "
+        'and e-mail instead of "Powered by Odoo".',
+    )
     connect_project_show_images = fields.Boolean(
         "Show item images in project status",
         default=True,
@@ -102,6 +109,14 @@ class ResCompany(models.Model):
         # a new dealer company starts with its own levels, as the first did
         self.env["customer_connect.access.level"]._create_company_defaults(companies)
         return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "connect_portal_dealer_footer" in vals:
+            # the portal's footer is kept rendered (t-cache of
+            # web.frontend_layout): rendered again with the new setting
+            self.env.registry.clear_cache("templates")
+        return result
 
     def _connect_portal_brand_css(self):
         """The portal's colours in this dealer company's: its primary colour

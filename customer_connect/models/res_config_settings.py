@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     connect_default_access_level_id = fields.Many2one(
         related="company_id.connect_default_access_level_id", readonly=False
     )
+    connect_portal_dealer_footer = fields.Boolean(
+        related="company_id.connect_portal_dealer_footer", readonly=False
+    )
     connect_project_show_images = fields.Boolean(
         related="company_id.connect_project_show_images", readonly=False
     )

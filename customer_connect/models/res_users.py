@@ -284,6 +284,16 @@ class ResUsers(models.Model):
         areas = self.env["customer_connect.access.level"]._portal_areas()
         return "payments" in areas and self._connect_grants("payments")
 
+    def _connect_home_url(self):
+        """Where this login's portal starts: Customer Activity (manual 000
+        §3.2) when its level shows invoices, otherwise Odoo's tiles (/my),
+        which list what its level grants. Signing in, the portal's brand
+        link and "My Account" lead here (controllers/portal_home.py)."""
+        self.ensure_one()
+        if self._is_portal() and self._connect_grants("activity"):
+            return "/my/activity"
+        return "/my"
+
     def _connect_require(self, area, documents=None, levels_by_company=None):
         """Refuse (403 on a route, an error over RPC) when this user may not
         open the portal area ``area``. Every route of an area calls it.

@@ -29,3 +29,4 @@ from . import test_documents_pdf
 from . import test_portal_list
 from . import test_existing_logins
 from . import test_portal_replica
+from . import test_portal_home

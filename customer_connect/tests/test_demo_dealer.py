@@ -1,6 +1,9 @@
-from odoo import fields
-from odoo.tests import tagged
+import random
 
+from odoo import fields
+from odoo.tests import new_test_user, tagged
+
+from ..demo.connect_demo import PORTAL_CUSTOMER
 from .common import ConnectCase
 
 
@@ -104,3 +107,65 @@ class TestDemoDealer(ConnectCase):
         self.assertEqual(len(project["pending"]), 1)
         totals = project["totals"][project["accepted"].currency_id]
         self.assertAlmostEqual(totals["deposit"], round(totals["total"] * 0.3, 2))
+
+        # a dealer's set-up: British English, UK addresses, one Greenacres
+        # Farm, a dispute raised from the portal and a web lead
+        self.assertEqual(customers.mapped("name").count(PORTAL_CUSTOMER), 1)
+        people = customers | customers.child_ids
+        self.assertEqual(set(people.mapped("lang")), {"en_GB"})
+        self.assertEqual(people.country_id, self.env.ref("base.uk"), "every address in the UK")
+        self.assertTrue(all(p.street and p.city and p.zip for p in people), "whole addresses")
+        self.assertEqual(self.company.partner_id.lang, "en_GB")
+        self.assertEqual(self.env["ir.default"]._get("res.partner", "lang"), "en_GB")
+        self.assertEqual(self.env["res.lang"]._lang_get("en_GB").date_format, "%d/%m/%Y")
+        dispute = self.env["customer_connect.dispute"].search([("partner_id", "=", farm.id)])
+        self.assertEqual(len(dispute), 1)
+        self.assertEqual(dispute.contact_id, portal.partner_id, "raised by the portal contact")
+        self.assertTrue(dispute.move_id.connect_in_dispute)
+        lead = self.env["crm.lead"].search([("email_from", "=", "hamish@braeside-farm.example")])
+        self.assertEqual(len(lead), 1)
+        self.assertTrue(lead.connect_web_lead)
+        self.assertEqual(lead.company_id, self.company)
+
+    def test_one_greenacres_farm(self):
+        """The name drawn for the 116th customer of the demo was Greenacres
+        Farm again: the portal customer's name is never drawn."""
+        Demo = self.env["customer_connect.demo"]
+        for seed in (18, 3, 7):
+            names = Demo._demo_customer_names(random.Random(seed), 150)
+            self.assertEqual(len(names), 150)
+            self.assertEqual(names[0], PORTAL_CUSTOMER)
+            self.assertEqual(names.count(PORTAL_CUSTOMER), 1, seed)
+            self.assertEqual(len(set(names)), 150)
+
+    def test_staff_as_a_dealer_sets_them_up(self):
+        """Web leads need Odoo's Sales rights; the daily status goes to the
+        administrator; both in British English."""
+        vals = {"company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)]}
+        admin = new_test_user(
+            self.env, "demo_admin", groups="customer_connect.group_connect_admin", **vals
+        )
+        user = new_test_user(
+            self.env, "demo_user", groups="customer_connect.group_connect_user", **vals
+        )
+        self.env["customer_connect.demo"]._demo_staff(admin.id, user.id)
+        self.assertTrue(admin.has_group("sales_team.group_sale_salesman_all_leads"))
+        self.assertTrue(user.has_group("sales_team.group_sale_salesman"))
+        self.assertFalse(user.has_group("sales_team.group_sale_salesman_all_leads"))
+        self.assertIn(admin, self.company.connect_daily_status_user_ids)
+        self.assertNotIn(user, self.company.connect_daily_status_user_ids)
+        self.assertEqual({admin.lang, user.lang}, {"en_GB"})
+        # what that gives: both read the Request Info form's leads
+        lead = self.env["customer_connect.web.lead"]._submit(
+            {
+                "contact_name": "Hamish Duguid",
+                "email_from": "hamish@braeside.example",
+                "message": "A price for a compact tractor, please.",
+            },
+            "192.0.2.11",
+            self.company,
+        )["lead"]
+        for staff in (admin, user):
+            self.assertEqual(
+                self.env["crm.lead"].with_user(staff).search([("id", "=", lead.id)]), lead
+            )

@@ -79,11 +79,11 @@ class TestPortalProfile(ConnectCase, HttpCase):
         self.assertNotEqual(self.farm_billing.mobile, "+44 7700 900009")
         # the customer number is not the contact's to change
         response = self._post(ref="99999")
-        self.assertIn("Unknown field", response.text)
+        self.assertIn("This form cannot change ref: nothing was saved.", response.text)
         self.assertEqual(self.farm.ref, "90001")
         # nor the portal state
         response = self._post(connect_login_state="inactive")
-        self.assertIn("Unknown field", response.text)
+        self.assertIn("This form cannot change connect_login_state", response.text)
         self.assertEqual(self.farm_billing.connect_login_state, "active")
         self.assertTrue(self.farm_billing.active)
 
@@ -131,3 +131,47 @@ class TestPortalProfile(ConnectCase, HttpCase):
         self.assertTrue(contact.connect_pref_email, "left as it was")
         self.assertTrue(contact.image_128)
         self.assertEqual(self.farm.ref, "90001", "the customer number did not move")
+
+    def _assert_refused(self, response, message, typed):
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        self.assertIn(message, response.text)
+        self.assertIn(typed, response.text, "what was typed is kept")
+        self.farm_billing.invalidate_recordset()
+        self.assertNotEqual(self.farm_billing.street, "7 Mill Lane", "nothing saved")
+
+    def test_contact_without_country_saves(self):
+        """A contact's country is read-only in Odoo's form (its customer has
+        invoices): one left empty is not posted, Odoo puts "False" in its
+        place and its template did int('False'), a 500 on every Save."""
+        self.farm_billing.country_id = False
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        page = self.url_open("/my/account")
+        self.assertEqual(page.status_code, 200)
+        response = self._post(street="7 Mill Lane", country_id=None)
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.farm_billing.invalidate_recordset()
+        self.assertEqual(self.farm_billing.street, "7 Mill Lane")
+        # and with a field wrong: the page again, not a 500
+        response = self._post(street="7 Mill Lane", phone="", country_id=None, city="Elgin Town")
+        self.farm_billing.street = "1 Farm Road"
+        self._assert_refused(response, "Enter your phone number.", "Elgin Town")
+
+    def test_each_wrong_field_gets_its_message(self):
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        cases = [
+            ({"phone": ""}, "Enter your phone number."),
+            ({"city": "  "}, "Enter your town or city."),
+            ({"email": "not an address"}, "Invalid Email"),
+            ({"state_id": "abc"}, "Choose your county or state from the list."),
+            ({"state_id": "99999999999999"}, "Choose your county or state from the list."),
+            ({"unheard_of": "x"}, "This form cannot change unheard_of"),
+            ({"vat": "GB123456789"}, "Changing VAT number is not allowed"),
+        ]
+        for values, message in cases:
+            with self.subTest(values=values):
+                response = self._post(
+                    street="7 Mill Lane", mobile="07700 900555", connect_pref_sms="1", **values
+                )
+                self._assert_refused(response, message, "07700 900555")
+                self.assertIn('id="connect_pref_sms" checked', response.text, "ticked, kept")
+                self.assertNotIn("Some required fields are empty.", response.text)

@@ -159,6 +159,15 @@ class TestPortalPayments(PayCase):
         self.assertEqual(tx.connect_kind, "on_account")
         self.assertEqual(tx.invoice_ids, older | self.plain)
 
+    def test_one_tile_to_pay(self):
+        """Pay online is the tile to pay (shown with nothing due: an amount
+        on account); Odoo's "Invoices to pay" is not offered beside it."""
+        self.authenticate(self.user.login, self.password)
+        home = self.url_open("/my").text
+        self.assertIn('href="/my/payments/pay"', home)
+        self.assertNotIn("/my/invoices?filterby=overdue_invoices", home)
+        self.assertNotIn("Bill.svg", home[: home.index('id="portal_vendor_category"')])
+
     def test_without_payments_no_button_and_403(self):
         level = self._level("full")
         level.with_user(self.staff_admin).write({"can_pay": False})

@@ -24,8 +24,8 @@ registry.category("web_tour.tours").add("customer_connect_complete_account", {
             run: "click",
         },
         {
-            content: "Logged in on the customer portal",
-            trigger: ".o_portal_my_home",
+            content: "Logged in on the customer portal: Customer Activity",
+            trigger: ".o_connect_activity_filters",
         },
     ],
 });

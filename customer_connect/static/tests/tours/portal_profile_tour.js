@@ -58,8 +58,8 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the portal home",
-            trigger: ".o_portal_my_home",
+            content: "Back on the contact's home: Customer Activity",
+            trigger: ".o_connect_activity_filters",
         },
         {
             content: "Open the profile again",
@@ -80,8 +80,8 @@ registry.category("web_tour.tours").add("customer_connect_portal_profile", {
             run: "click",
         },
         {
-            content: "Back on the portal home",
-            trigger: ".o_portal_my_home",
+            content: "Back on the contact's home: Customer Activity",
+            trigger: ".o_connect_activity_filters",
         },
     ],
 });
