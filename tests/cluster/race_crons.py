@@ -278,11 +278,11 @@ else:  # check
     )
     state, created, updated, refused = cr.fetchone()
     written = one(
-        "SELECT count(*) FROM res_partner WHERE connect_dms_number LIKE %s",
+        "SELECT count(*) FROM res_partner WHERE ref LIKE %s",
         [info["dms_stamp"] + "%"],
     )
     distinct = one(
-        "SELECT count(DISTINCT connect_dms_number) FROM res_partner WHERE connect_dms_number LIKE %s",
+        "SELECT count(DISTINCT ref) FROM res_partner WHERE ref LIKE %s",
         [info["dms_stamp"] + "%"],
     )
     print(

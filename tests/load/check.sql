@@ -26,13 +26,16 @@ SELECT 'DMS runs not done', count(*) FROM customer_connect_dms_import_run
 SELECT 'count: DMS rows created+updated+refused', coalesce(sum(count_created + count_updated + count_refused), 0)
   FROM customer_connect_dms_import_run WHERE create_date >= :started;
 SELECT 'customers with the same DMS number twice', count(*) FROM (
-  SELECT connect_dms_number, company_id FROM res_partner
-   WHERE connect_dms_number IS NOT NULL AND parent_id IS NULL
+  SELECT ref, company_id FROM res_partner
+   WHERE ref IS NOT NULL AND parent_id IS NULL AND active
    GROUP BY 1, 2 HAVING count(*) > 1) t;
 SELECT 'count: e-mails logged since start', count(*) FROM customer_connect_mail_log WHERE create_date >= :started;
 SELECT 'e-mails queued twice (same contact, kind, within the run)', count(*) FROM (
   SELECT partner_id, kind FROM customer_connect_mail_log
    WHERE create_date >= :started GROUP BY 1, 2 HAVING count(*) > 1) t;
-SELECT 'mail.mail twice to one address with one subject since start', count(*) FROM (
-  SELECT email_to, subject FROM mail_mail WHERE create_date >= :started
+SELECT 'mail.mail twice to one recipient with one subject since start', count(*) FROM (
+  SELECT r.res_partner_id, m.subject FROM mail_mail mm
+    JOIN mail_message m ON m.id = mm.mail_message_id
+    JOIN mail_mail_res_partner_rel r ON r.mail_mail_id = mm.id
+   WHERE mm.create_date >= :started
    GROUP BY 1, 2 HAVING count(*) > 1) t;

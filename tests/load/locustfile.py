@@ -1,10 +1,11 @@
 """The load test: customers' contacts on the portal, dealer staff on the
 dashboard, one DMS import in the background (tests/load/run.sh runs it).
 
-Contacts are signed in BEFORE the measured run (test_start): Odoo hashes a
-password in 1-2 s of CPU, a cost of the first visit only; their sessions are
-kept in .run/load/sessions.json (Odoo keeps them 7 days in the data dir's
-sessions folder, which both servers share) and reused by later runs.
+Contacts are signed in BEFORE the measured run, by tests/load/signin.py: Odoo
+hashes a password in 1-2 s of CPU, a cost of the first visit only; their
+sessions are kept in .run/load/sessions.json (Odoo keeps them 7 days in the
+data dir's sessions folder, which both servers share) and reused by later
+runs.
 
 Each contact, with 1 to 3 s between pages (a person reading): Customer
 Activity, its second page, an invoice, the invoice's PDF, a statement PDF,
@@ -24,10 +25,8 @@ import random
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
-import requests
 from locust import HttpUser, between, events, task
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,71 +35,23 @@ CONFIG = json.load(open(os.environ.get("CC_LOAD_CONFIG", os.path.join(STATE, "co
 SESSIONS_FILE = os.path.join(STATE, "sessions.json")
 PAY_SHARE = float(os.environ.get("CC_LOAD_PAY_SHARE", "0.1"))
 DMS_ROWS = int(os.environ.get("CC_LOAD_DMS_ROWS", "3000"))
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TOKEN_RE = re.compile(r'data-access-token="([^"]+)"')
 AMOUNT_RE = re.compile(r'data-amount="([^"]+)"')
 
 SESSIONS = {}  # login -> session_id cookie
+NEXT_USER = itertools.count()
 NEXT_CONTACT = itertools.count()
 FAILURES = {}  # user number -> failed requests (the fault scripts read it)
 PAID = {"started": 0, "done": 0, "references": []}
 LOCK = threading.Lock()
 
 
-def sign_in(host, login, password):
-    """Odoo's log-in form, as a browser posts it; the session_id cookie."""
-    s = requests.Session()
-    page = s.get(f"{host}/web/login", timeout=60)
-    csrf = CSRF_RE.search(page.text).group(1)
-    r = s.post(
-        f"{host}/web/login",
-        data={"login": login, "password": password, "csrf_token": csrf, "redirect": "/my"},
-        timeout=60,
-        allow_redirects=False,
-    )
-    assert r.status_code in (302, 303), f"log-in of {login} refused ({r.status_code})"
-    return s.cookies.get("session_id")
-
-
-def session_valid(host, sid):
-    r = requests.get(
-        f"{host}/my", cookies={"session_id": sid}, allow_redirects=False, timeout=60
-    )
-    return r.status_code == 200
-
-
 @events.test_start.add_listener
-def _sign_in_everyone(environment, **_kw):
-    host = environment.host
-    if urlparse(host).hostname not in ("127.0.0.1", "localhost"):
+def _signed_in(environment, **_kw):
+    """The sessions tests/load/signin.py opened before the run."""
+    if urlparse(environment.host).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("The load test runs against 127.0.0.1 only.")
-    cached = {}
-    if os.path.exists(SESSIONS_FILE):
-        cached = json.load(open(SESSIONS_FILE))
-    needed = CONFIG["contacts"][: environment.parsed_options.num_users]
-    logins = [c["login"] for c in needed] + [CONFIG["staff"]["login"], CONFIG["dms_staff"]["login"]]
-    passwords = {CONFIG["staff"]["login"]: CONFIG["staff"]["password"]}
-    passwords[CONFIG["dms_staff"]["login"]] = CONFIG["dms_staff"]["password"]
-    t0 = time.time()
-
-    def ensure(login):
-        sid = cached.get(login)
-        if sid and session_valid(host, sid):
-            return login, sid, False
-        return login, sign_in(host, login, passwords.get(login, CONFIG["password"])), True
-
-    with ThreadPoolExecutor(3) as pool:
-        fresh = 0
-        for login, sid, new in pool.map(ensure, logins):
-            SESSIONS[login] = sid
-            fresh += new
-    cached.update(SESSIONS)
-    json.dump(cached, open(SESSIONS_FILE, "w"))
-    print(
-        f"signed in before measuring: {len(logins)} sessions ({fresh} new log-ins) "
-        f"in {time.time() - t0:.0f} s",
-        flush=True,
-    )
+    SESSIONS.update(json.load(open(SESSIONS_FILE)))
 
 
 @events.test_stop.add_listener
@@ -113,7 +64,7 @@ class PortalUser(HttpUser):
     abstract = True
 
     def on_start(self):
-        self.number = next(NEXT_CONTACT)
+        self.number = next(NEXT_USER)
         FAILURES.setdefault(self.number, 0)
 
     def get(self, url, name, expect="text/html"):
@@ -145,7 +96,7 @@ class Contact(PortalUser):
 
     def on_start(self):
         super().on_start()
-        self.me = CONFIG["contacts"][self.number % len(CONFIG["contacts"])]
+        self.me = CONFIG["contacts"][next(NEXT_CONTACT) % len(CONFIG["contacts"])]
         self.client.cookies.set("session_id", SESSIONS[self.me["login"]])
         self.open_invoices = list(self.me["open"])
 

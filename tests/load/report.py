@@ -48,7 +48,7 @@ def main():
             f"| {float(row['Requests/s']):.2f} |"
         )
     five = sum(
-        int(f["Occurrences"]) for f in failures if re.match(r"^(HTTPError\()?5\d\d", f["Error"])
+        int(f["Occurrences"]) for f in failures if re.search(r"\b5\d\d\b", f["Error"])
     )
     print(f"\n5xx responses: {five}; all failures:")
     for f in failures:

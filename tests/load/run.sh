@@ -52,6 +52,7 @@ PSQL=("$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d "$DB" -tA)
 [ -f "$CC_STATE/load/config.json" ] || "$ODOO_PYTHON" "$ROOT/tests/load/prepare.py" --db "$DB"
 
 "$ROOT/bin/cluster" stop >/dev/null
+trap '[ "$KEEP" = 1 ] || "$ROOT/bin/cluster" stop >/dev/null' EXIT
 "$ROOT/bin/cluster" start --db "$DB" --port "$PORT" --servers "$SERVERS" --workers "$WORKERS" --max-cron-threads 1
 
 # what the checks compare against: the state before the run
@@ -87,6 +88,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+"$VENV/bin/python" "$ROOT/tests/load/signin.py" "http://127.0.0.1:$PORT" "$USERS"
 echo "== load: $USERS contacts + dealer staff + a DMS import, $TIME, $SERVERS server(s) behind http://127.0.0.1:$PORT"
 set +e
 "$VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" --headless \
