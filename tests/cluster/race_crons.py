@@ -21,8 +21,9 @@ e-mail included, and tried again by the next call.
 
 The database --db is a copy of --from (the demo dealer with the load test's
 logins, tests/load/prepare.py), made again each run; the jobs' work is
-queued in it (a bulk invitation of the customers without a login, due
-invitation reminders, monthly statements for 40 customers, the daily status,
+queued in it (400 customers with two contacts each imported first; a bulk invitation
+of 300 of them, due
+invitation reminders of 100 contacts, monthly statements for 40 customers, the daily status,
 equipment reminders, a background DMS import of 5,000 customers), then the
 workers race, then the database is checked (tests/load/check.sql and the
 jobs' own state). Exit status 0 when nothing was sent or written twice and
@@ -131,31 +132,65 @@ admin = env["res.users"].search([("login", "=", "dealeradmin@northfield.example"
 company = admin.company_id
 
 if MODE == "prepare":
-    env.cr.execute("SELECT now() AT TIME ZONE 'UTC'")  # noqa: F821
-    started = env.cr.fetchone()[0]  # noqa: F821
     Partner = env["res.partner"]  # noqa: F821
     customers = Partner.search(
         [("parent_id", "=", False), ("is_company", "=", True), ("company_id", "in", [company.id, False])],
         order="id",
     )
-    # bulk invitation: the customers none of whose contacts has a login or
-    # an invitation yet
-    fresh = customers.filtered(
-        lambda c: c.child_ids
-        and not c.child_ids.with_context(active_test=False).user_ids
-        and all(s in (False, "not_invited", "none") for s in c.child_ids.mapped("connect_login_state"))
+    # (customers: the demo dealer's 150, for the monthly statements)
+    # customers with contacts to invite: 420 imported from a DMS file (two
+    # contacts each, with e-mails), as the dealer does
+    importer = env["customer_connect_dms.importer"].with_user(admin).with_company(company)  # noqa: F821
+    tag = f"Q{int(time.time()) % 1000000:06d}"
+    importer._import_file(
+        "customers",
+        env.ref("customer_connect_dms.profile_generic_customers"),  # noqa: F821
+        "\n".join(
+            ["number,name,city,country,email"]
+            + [f"{tag}{i:04d},Queue Farm {tag} {i},Ayr,GB,farm{i}@{tag.lower()}.example" for i in range(420)]
+        ).encode(),
+        "customers.csv",
     )
-    batch = env["customer_connect.invite.batch"].with_user(staff)._create_for(fresh)  # noqa: F821
-    # invitation reminders: the pending invitations made due (sent 10 days ago)
+    importer._import_file(
+        "contacts",
+        env.ref("customer_connect_dms.profile_generic_contacts"),  # noqa: F821
+        "\n".join(
+            ["customer_number,name,email"]
+            + [
+                f"{tag}{i:04d},Contact {n} of {i},c{n}.{i}@{tag.lower()}.example"
+                for n in range(2)
+                for i in range(420)
+            ]
+        ).encode(),
+        "contacts.csv",
+    )
+    imported = Partner.search([("ref", "=like", f"{tag}____"), ("parent_id", "=", False)], order="id")
+    # bulk invitation: 300 of them, queued as staff do (the job invites)
+    batch = env["customer_connect.invite.batch"].with_user(staff)._create_for(imported[:300])  # noqa: F821
+    # invitation reminders: the other 100 invited now, the invitations made
+    # 10 days old (a reminder due), reminders on 3 and 7 days
+    contacts = env["res.partner"]  # noqa: F821
+    for customer in imported[300:]:
+        contacts |= customer._connect_invite_candidates()[:1]
+    contacts.with_user(staff)._connect_invite(raise_on_refusal=False)
+    # the last 20 invited yesterday: the daily status has them to tell
+    yesterday = contacts[100:]
+    contacts = contacts[:100]
     company.sudo().write({"connect_reminder_days": "3,7", "connect_reminder_max": 2})
-    pending = Partner.search([("connect_login_state", "=", "invited")])
+    pending = contacts
     env.flush_all()  # noqa: F821
-    if pending:
-        env.cr.execute(  # noqa: F821
-            "UPDATE res_partner SET connect_last_invited = now() - interval '10 days',"
-            " connect_last_reminder = NULL, connect_reminder_count = 0 WHERE id IN %s",
-            [tuple(pending.ids)],
-        )
+    env.cr.execute(  # noqa: F821
+        "UPDATE res_partner SET connect_last_invited = now() - interval '10 days',"
+        " connect_last_reminder = NULL, connect_reminder_count = 0 WHERE id IN %s",
+        [tuple(pending.ids)],
+    )
+    env.cr.execute(  # noqa: F821
+        "UPDATE res_partner SET connect_last_invited = now() - interval '1 day' WHERE id IN %s",
+        [tuple(yesterday.ids)],
+    )
+    # the invitations above are before the race: only what the jobs queue counts
+    env.cr.execute("SELECT now() AT TIME ZONE 'UTC' + interval '1 second'")  # noqa: F821
+    started = env.cr.fetchone()[0]  # noqa: F821
     # monthly statements: 40 customers with a billing e-mail opted in
     opted = customers.filtered(lambda c: c._connect_summary_recipients())[:40]
     opted.write({"connect_statement_monthly": True, "connect_statement_last_sent": False})
