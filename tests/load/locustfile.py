@@ -237,7 +237,8 @@ class DmsImporter(PortalUser):
         super().on_start()
         self.client.cookies.set("session_id", SESSIONS[CONFIG["dms_staff"]["login"]])
         self.run_id = None
-        self.client.headers["X-Load"] = "dms"
+        if not DMS_ROWS:
+            return
         stamp = f"L{int(time.time()) % 1000000:06d}"
         lines = ["number,name,street,city,zip,country,email,phone"]
         lines += [

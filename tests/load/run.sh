@@ -2,7 +2,7 @@
 # The load test (Locust, headless, bounded, on 127.0.0.1 only).
 #   tests/load/run.sh [--db cc_load] [--users 30] [--time 3m] [--servers 1|2]
 #                     [--port 8080] [--workers 3] [--label NAME] [--keep]
-#                     [--fault SCRIPT]
+#                     [--fault SCRIPT] [--reuse]
 # Starts bin/cluster (HAProxy + 1 or 2 Odoo servers, --workers=N
 # --max-cron-threads=1), signs the contacts in first (not measured), runs
 # --users contacts (plus one dealer staff member on the dashboard and one
@@ -11,14 +11,16 @@
 # finished with every row written once, e-mails queued once) and prints the
 # figures: p50/p95 per page, pages per second, 5xx, load average, memory
 # per worker against limit_memory_soft. --fault SCRIPT runs SCRIPT beside the
-# load (tests/faults/*.sh). Results in .run/load/<label>/.
+# load (tests/faults/*.sh); --reuse keeps a running cluster (with --keep:
+# several runs on one start). CC_LOAD_DMS_ROWS=0: no DMS import.
+# Results in .run/load/<label>/.
 # The database: bin/run --db cc_load (the demo dealer), once; then
 # tests/load/prepare.py --db cc_load is run here when its config is missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bin/lib.sh"
 
-DB=cc_load USERS=30 TIME=3m SERVERS=2 PORT="${CC_CLUSTER_PORT:-8080}" WORKERS=3 LABEL="" KEEP=0 FAULT=""
+DB=cc_load USERS=30 TIME=3m SERVERS=2 PORT="${CC_CLUSTER_PORT:-8080}" WORKERS=3 LABEL="" KEEP=0 REUSE=0 FAULT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB="$2"; shift ;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --workers) WORKERS="$2"; shift ;;
     --label) LABEL="$2"; shift ;;
     --keep) KEEP=1 ;;
+    --reuse) REUSE=1 ;;
     --fault) FAULT="$2"; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "Unknown option $1" ;;
@@ -51,9 +54,11 @@ start_pg
 PSQL=("$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d "$DB" -tA)
 [ -f "$CC_STATE/load/config.json" ] || "$ODOO_PYTHON" "$ROOT/tests/load/prepare.py" --db "$DB"
 
-"$ROOT/bin/cluster" stop >/dev/null
 trap '[ "$KEEP" = 1 ] || "$ROOT/bin/cluster" stop >/dev/null' EXIT
-"$ROOT/bin/cluster" start --db "$DB" --port "$PORT" --servers "$SERVERS" --workers "$WORKERS" --max-cron-threads 1
+if [ "$REUSE" = 0 ] || ! curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/health"; then
+  "$ROOT/bin/cluster" stop >/dev/null
+  "$ROOT/bin/cluster" start --db "$DB" --port "$PORT" --servers "$SERVERS" --workers "$WORKERS" --max-cron-threads 1
+fi
 
 # what the checks compare against: the state before the run
 STARTED_AT="$("${PSQL[@]}" -c "SELECT now() AT TIME ZONE 'UTC'")"
