@@ -76,10 +76,11 @@ def main(argv):
     if what == "import":
         kind, rows, stamp = argv[1], int(argv[2]), argv[3]
         admin = Client(*ADMIN)
+        # the generic profile shipped for the kind (its columns are the file's)
         profile = admin.call(
             "customer_connect_dms.import.profile",
             "search",
-            [[("kind", "=", kind)]],
+            [[("kind", "=", kind), ("name", "=like", "Generic:%")]],
             limit=1,
         )[0]
         wizard = admin.call(
