@@ -12,8 +12,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.connect_equipment import EQUIPMENT_FILTERS, EQUIPMENT_PAGE, EQUIPMENT_SORTS
-from .portal_list import PortalListParams
 from ..models.ir_http import replica_readonly
+from .portal_list import PortalListParams
 
 REMINDER_PREFERENCE = "connect_pref_equipment_reminders"
 
