@@ -128,9 +128,11 @@ class AccountMove(models.Model):
             todo.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
             todo = todo._connect_legal_pdf_moves()
         for company, moves in todo.grouped("company_id").items():
+            # sudo: Odoo's send wizard writes the PDF attachment (check_access above)
             self.env["account.move.send"].sudo().with_company(company)._generate_and_send_invoices(
                 moves, sending_methods=["manual"], allow_fallback_pdf=False
             )
+        # sudo: the PDF attachment, read after check_access above
         return self.sudo().invoice_pdf_report_id
 
     def _connect_documents_pdf(self):
@@ -138,6 +140,8 @@ class AccountMove(models.Model):
         one PDF"): each one's legal PDF, in order, made first where missing;
         a document without one (not posted) is rendered. The caller has
         checked that the user may download them."""
+        # sudo: legal PDFs and renders are the system's; the caller checked the
+        # user may download these documents (docstring)
         moves = self.sudo()
         try:
             with self.env.cr.savepoint():
@@ -160,6 +164,7 @@ class AccountMove(models.Model):
                 streams.append(move.invoice_pdf_report_id.raw)
             else:
                 streams.append(
+                    # sudo: rendered as the system, as the legal PDFs above (checked by the caller)
                     self.env["ir.actions.report"]
                     .sudo()
                     .with_company(move.company_id)

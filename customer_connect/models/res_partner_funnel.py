@@ -99,6 +99,7 @@ class ResPartner(models.Model):
         """These contacts' addresses are not failing any more: their address
         changed, or (with ``sent_logs``) an e-mail to that same address,
         queued after the one that bounced, was accepted by the mail server."""
+        # sudo: a flag the system keeps (address change, mail server's answer)
         failing = self.sudo().filtered("connect_email_failing")
         if sent_logs is not None:
             failing = failing.filtered(
@@ -162,6 +163,7 @@ class ResPartner(models.Model):
         """Contacts of ``company``'s customers who completed their account
         in the day, with how long after their first invitation."""
         _ = self.env._
+        # sudo: the daily status job (cron), the company's contacts (domain below)
         activated = self.sudo().search(
             [
                 "|",

@@ -186,6 +186,7 @@ class DmsImporter(models.AbstractModel):
         return run
 
     def _pdf_max_size(self):
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         value = self.env["ir.config_parameter"].sudo().get_param(PDF_MAX_SIZE_PARAM)
         return int(value) if value and value.isdigit() else PDF_MAX_SIZE
 
