@@ -366,7 +366,7 @@ class CustomerConnectInvitation(models.AbstractModel):
         e-mail's rendering, never stored. The URL is auth_signup's own
         (/web/signup with db, token and redirect), with our token."""
         links = {}
-        # sudo: the contacts the invitation is sending to (its caller was checked);
+        # sudo: the contacts being invited (_invite checked the staff's access);
         # the signup token is signed with the system's secret
         for contact_sudo in contacts.sudo():
             query = {
