@@ -31,7 +31,6 @@ from . import connect_activation_funnel
 from . import connect_web_lead
 from . import crm_lead
 from . import portal_project_status
-from . import connect_dispute
 from . import res_currency
 from . import ir_actions_report
 from . import connect_upload
