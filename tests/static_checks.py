@@ -1,11 +1,13 @@
 """Static checks run first by bin/test and by pre-commit's hooks.
 
 ruff (lint and format), pylint-odoo's mandatory checks (.pylintrc-mandatory,
-as in the OCA template), well-formed XML and consistent CSV in the addons.
+as in the OCA template), well-formed XML and consistent CSV in the addons,
+and a reason beside every sudo() of the addons' code.
 """
 
 import csv
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -45,6 +47,35 @@ def check_xml_csv():
     return ok
 
 
+# .sudo() or .sudo(True), not .sudo(False) (which drops rights)
+SUDO = re.compile(r"\.sudo\(\s*(True)?\s*\)")
+
+
+def check_sudo_reasons():
+    """Every sudo() in the addons' code (tests aside) has a comment saying
+    why on its line or within the 3 lines above (STYLE.md: check_access
+    before every sudo(), with a comment saying why beside it)."""
+    missing = []
+    for addon in ADDONS:
+        for path in sorted((ROOT / addon).rglob("*.py")):
+            rel = path.relative_to(ROOT)
+            if "tests" in rel.parts:
+                continue
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines):
+                if not SUDO.search(line.split("#")[0]):
+                    continue
+                if not any("#" in above for above in lines[max(0, number - 3) : number + 1]):
+                    missing.append(f"   {rel}:{number + 1}: {line.strip()}")
+    for entry in missing:
+        print(entry)
+    print(
+        "-- sudo() with a reason beside it: "
+        + ("ok" if not missing else f"FAILED ({len(missing)} without a comment)")
+    )
+    return not missing
+
+
 def main():
     py = sys.executable
     results = [
@@ -55,6 +86,7 @@ def main():
             [py, "-m", "pylint", "--rcfile=.pylintrc-mandatory", "--score=n", *ADDONS],
         ),
         check_xml_csv(),
+        check_sudo_reasons(),
     ]
     return 0 if all(results) else 1
 

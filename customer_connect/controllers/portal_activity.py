@@ -207,6 +207,8 @@ class ConnectReportController(ReportController):
 
     @http.route()
     def report_routes(self, reportname, docids=None, converter=None, **data):
+        # sudo: the report action only, to learn which gate applies; the documents
+        # are checked below (check_access) and Odoo renders them as the caller
         report = request.env["ir.actions.report"].sudo()._get_report_from_name(reportname)
         if report.model == "account.move":
             request.env.user._connect_require("activity")

@@ -31,6 +31,7 @@ class ConnectPortalProfile(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
+        # sudo: titles are shared reference data (Mr, Ms, ...), nothing of a customer's
         values["connect_titles"] = request.env["res.partner.title"].sudo().search([])
         return values
 
@@ -61,10 +62,10 @@ class ConnectPortalProfile(CustomerPortal):
         if (
             text.isdigit()
             and int(text) < 2**31
-            and request.env[model].sudo().browse(int(text)).exists()
-        ):
             # sudo: countries and states are public reference data (Odoo's
             # own form lists them the same way)
+            and request.env[model].sudo().browse(int(text)).exists()
+        ):
             data[name] = text
             return True
         data[name] = ""
@@ -148,6 +149,7 @@ class ConnectPortalProfile(CustomerPortal):
         title = data.get("title")
         if title and not (
             str(title).isdigit()
+            # sudo: titles are shared reference data; only whether the id exists is read
             and request.env["res.partner.title"].sudo().browse(int(title)).exists()
         ):
             error["title"] = "error"

@@ -560,6 +560,7 @@ class CustomerConnectDemo(models.AbstractModel):
                 ]
             )
         )
+        # sudo: demo data, loaded by the installer's demo_dealer.xml (no caller to check)
         SaleOrder = self.env["sale.order"].sudo()
         farm = customers.filtered(lambda c: c.name == "Greenacres Farm")[:1]
         plan = [(farm, kind) for kind in ("waiting", "partial", "to_invoice", "done")]
@@ -635,6 +636,7 @@ class CustomerConnectDemo(models.AbstractModel):
                 }
             )
         )
+        # sudo: demo data, loaded by the installer's demo_dealer.xml (no caller to check)
         products = {
             ref: self.env["product.product"]
             .sudo()
@@ -650,6 +652,7 @@ class CustomerConnectDemo(models.AbstractModel):
             )
             for _room, ref, name, _qty, price, colour in DEMO_PROJECT + DEMO_PROJECT_PENDING
         }
+        # sudo: demo data, loaded by the installer's demo_dealer.xml (no caller to check)
         SaleOrder = self.env["sale.order"].sudo()
         orders = SaleOrder
         for lines in (DEMO_PROJECT, DEMO_PROJECT_PENDING):
@@ -688,6 +691,7 @@ class CustomerConnectDemo(models.AbstractModel):
         ).create({"advance_payment_method": "percentage", "amount": 30}).create_invoices()
         deposit = accepted.invoice_ids
         deposit.action_post()
+        # sudo: demo data, loaded by the installer's demo_dealer.xml (no caller to check)
         self.env["account.payment.register"].sudo().with_context(
             active_model="account.move", active_ids=deposit.ids
         ).create({})._create_payments()
@@ -886,6 +890,7 @@ class CustomerConnectDemo(models.AbstractModel):
             )
         )
         now = fields.Datetime.now()
+        # sudo: demo data, loaded by the installer's demo_dealer.xml (no caller to check)
         contact.sudo().write(
             {
                 "connect_login_state": "active",

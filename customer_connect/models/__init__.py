@@ -21,6 +21,7 @@ from . import res_users
 from . import res_company
 from . import res_config_settings
 from . import ir_qweb
+from . import ir_cron
 from . import ir_http
 from . import res_partner_dashboard
 from . import connect_equipment

@@ -139,9 +139,11 @@ class AccountMove(models.Model):
             todo.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
             todo = todo._connect_legal_pdf_moves()
         for company, moves in todo.grouped("company_id").items():
+            # sudo: Odoo's send wizard writes the PDF attachment (check_access above)
             self.env["account.move.send"].sudo().with_company(company)._generate_and_send_invoices(
                 moves, sending_methods=["manual"], allow_fallback_pdf=False
             )
+        # sudo: the PDF attachment, read after check_access above
         return self.sudo().invoice_pdf_report_id
 
     def _connect_documents_pdf(self):
@@ -175,6 +177,7 @@ class AccountMove(models.Model):
                 streams.append(move.invoice_pdf_report_id.raw)
             else:
                 streams.append(
+                    # sudo: rendered as the system, as the legal PDFs above (checked by the caller)
                     self.env["ir.actions.report"]
                     .sudo()
                     .with_company(move.company_id)

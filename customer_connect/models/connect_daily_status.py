@@ -57,6 +57,7 @@ class CustomerConnectDailyStatus(models.AbstractModel):
     def _company_tz(self, company):
         """The dealer company's time zone: its partner's (Settings >
         Customer Connect > Daily status), else UTC."""
+        # sudo: the dealer company's own time zone, a setting, nothing of a customer's
         tz = company.sudo().partner_id.tz
         return pytz.timezone(tz) if tz in pytz.all_timezones_set else pytz.utc
 
@@ -135,6 +136,7 @@ class CustomerConnectDailyStatus(models.AbstractModel):
     def _recipients(self, company):
         """The staff chosen for ``company``'s daily status who still are
         Customer Connect users of it, with one e-mail address."""
+        # sudo: the company's chosen recipients (a setting), each checked below
         users = company.sudo().connect_daily_status_user_ids
         return users.filtered(
             lambda u: (
@@ -155,6 +157,7 @@ class CustomerConnectDailyStatus(models.AbstractModel):
         e-mail each, unless it was sent already; sections are written in
         each recipient's language. Returns the e-mail history rows (none
         when nothing was to be said or sent)."""
+        # sudo: the daily status is the system's job (cron), over every area's data
         company = company.sudo()
         logs = self.env["customer_connect.mail.log"]
         if company.connect_daily_status_last_day and company.connect_daily_status_last_day >= day:
@@ -193,6 +196,7 @@ class CustomerConnectDailyStatus(models.AbstractModel):
     @api.model
     def _cron_send(self):
         """Daily: each dealer company's status of its yesterday, once."""
+        # sudo: the cron job, over every dealer company
         companies = (
             self.env["res.company"].sudo().search([("connect_daily_status_user_ids", "!=", False)])
         )

@@ -304,6 +304,8 @@ class CustomerConnectEquipment(models.Model):
         that the current user may read the machine."""
         self.ensure_one()
         self.check_access("read")
+        # sudo: the machine's documents, after check_access above (a portal login
+        # cannot search attachments)
         return (
             self.env["ir.attachment"]
             .sudo()
@@ -474,6 +476,7 @@ class CustomerConnectEquipment(models.Model):
     def _connect_reminder_days(self):
         """(warranty, service): how many days ahead the customers are
         reminded (Settings)."""
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         params = self.env["ir.config_parameter"].sudo()
 
         def days(key, default):
@@ -555,6 +558,7 @@ class CustomerConnectEquipment(models.Model):
                 with self.env.cr.savepoint():
                     Machine._connect_send_reminders(
                         self.env["res.company"].browse(company_id),
+                        # sudo: the cron job's customer (see Machine above)
                         self.env["res.partner"].sudo().browse(partner_id),
                         warranty,
                         service,
@@ -583,6 +587,7 @@ class CustomerConnectEquipment(models.Model):
         """Who is reminded of ``customer``'s machines of dealer ``company``:
         its contacts with an active portal login whose level opens equipment
         there, who want the reminders and have one e-mail address."""
+        # sudo: a cron job, over every dealer company's contacts (filtered below)
         contacts = (
             self.env["res.partner"]
             .sudo()

@@ -112,6 +112,7 @@ class CustomerConnectExistingLogins(models.AbstractModel):
         # run by the administrator uninstalling; logins are the system's
         portal = self.env.ref("base.group_portal")
         public = self.env.ref("base.group_public")
+        # sudo: as above, the uninstall's clean-up covers every company's logins
         contacts = (
             self.env["res.partner"]
             .sudo()

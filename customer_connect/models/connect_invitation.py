@@ -65,6 +65,8 @@ class CustomerConnectInvitation(models.AbstractModel):
             most one of the two is set.
         """
         _ = self.env._
+        # sudo: a clash is checked against every login of the database, archived
+        # and other companies' ones included (the caller may not read them)
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         wanted = sorted({emails[contact] for contact in contacts if emails.get(contact)})
         # logins of every company and archived ones count: a clash is a clash
@@ -75,6 +77,7 @@ class CustomerConnectInvitation(models.AbstractModel):
             "SELECT lower(login), id FROM res_users WHERE lower(login) = ANY(%s)", [wanted]
         )
         user_by_email = {email: Users.browse(uid) for email, uid in self.env.cr.fetchall()}
+        # sudo: pending invitations of every company are clashes too
         pending_by_email = (
             self.env["res.partner"]
             .sudo()
@@ -301,6 +304,7 @@ class CustomerConnectInvitation(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _validity_hours(self):
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         hours = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -314,6 +318,8 @@ class CustomerConnectInvitation(models.AbstractModel):
         """What ties a link to the invitation it came with: the time of that
         invitation. Not a secret (the token's signature is), and a later
         invitation changes it."""
+        # sudo: the contact of a signed link (a signed-out visitor); the token's
+        # signature is the check, this stamp the second one
         invited = partner.sudo().connect_last_invited
         return int(invited.timestamp()) if invited else 0
 
@@ -338,10 +344,12 @@ class CustomerConnectInvitation(models.AbstractModel):
     def _partner_from_token(self, token):
         """The invited contact a token of ours was made for, if it is still
         the contact's current invitation; None for any other token."""
+        # sudo: the signing secret only; the signature is what is checked here
         payload = verify_hash_signed(self.env["res.partner"].sudo().env, "signup", token)
         if not payload or len(payload) != 4:
             return None
         partner_id, login_date, signup_type, stamp = payload
+        # sudo: the contact named by a payload whose signature was checked above
         partner = self.env["res.partner"].sudo().browse(partner_id).exists()
         if (
             partner
@@ -358,6 +366,8 @@ class CustomerConnectInvitation(models.AbstractModel):
         e-mail's rendering, never stored. The URL is auth_signup's own
         (/web/signup with db and token), with our token."""
         links = {}
+        # sudo: the contacts being invited (_invite checked the staff's access);
+        # the signup token is signed with the system's secret
         for contact_sudo in contacts.sudo():
             # no redirect: once signed up, the contact lands on its home
             # (res.users._connect_home_url, controllers/portal_home.py)

@@ -57,6 +57,7 @@ class CustomerConnectInvitation(models.AbstractModel):
         a job over every dealer company)."""
         now = now or fields.Datetime.now()
         schedules = {}
+        # sudo: the reminder job (cron), over every dealer company
         for company in (
             self.env["res.company"].sudo().search([("connect_reminder_days", "!=", False)])
         ):
@@ -65,6 +66,7 @@ class CustomerConnectInvitation(models.AbstractModel):
                 schedules[company] = (days, most)
         if not schedules:
             return self.env["res.partner"]
+        # sudo: the reminder job (cron), over every company's pending contacts
         contacts = (
             self.env["res.partner"]
             .sudo()
@@ -156,6 +158,7 @@ class CustomerConnectInvitation(models.AbstractModel):
         invitation links that expired in the day without being used; the
         number pending in all. Nothing when none of those happened."""
         _ = self.env._
+        # sudo: the daily status job (cron), over the company's contacts (domain below)
         Partner = self.env["res.partner"].sudo()
         of_company = [
             "|",

@@ -83,8 +83,10 @@ class CustomerConnectInviteBatch(models.Model):
                 lines.write({"result": "refused", "message": str(error)[:250]})
             finished = lines.batch_id.filtered(lambda b: not b.count_pending)
             finished.write({"state": "done", "done_date": fields.Datetime.now()})
-        self.env["ir.cron"]._notify_progress(
-            done=len(lines), remaining=Line.search_count([("result", "=", "pending")])
+        self.env["ir.cron"]._connect_notify_progress(
+            "customer_connect.ir_cron_connect_invite_batches",
+            done=len(lines),
+            remaining=Line.search_count([("result", "=", "pending")]),
         )
 
 

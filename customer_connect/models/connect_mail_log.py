@@ -121,7 +121,9 @@ class CustomerConnectMailLog(models.Model):
         it is still the address the e-mail went to (a contact whose address
         was corrected since is not marked)."""
         now = fields.Datetime.now()
-        for log in self.sudo():
+        # no sudo() here: its one caller (_mark_bounced, the mail gateway)
+        # hands these logs over as the system already
+        for log in self:
             contact = log.partner_id
             if email_normalize(contact.email or "") != email_normalize(log.recipient or ""):
                 continue

@@ -167,6 +167,7 @@ class CustomerConnectMailSender(models.AbstractModel):
                     preview=textwrap.shorten(html_to_inner_content(body), 190),
                     record_name=partner.display_name,
                 ),
+                # sudo: an empty recordset, as Odoo's notification layout expects; nothing read
                 "subtype": self.env["mail.message.subtype"].sudo(),
                 "model_description": (
                     Model.with_context(lang=lang) if lang else Model

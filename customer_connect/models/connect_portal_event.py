@@ -83,6 +83,8 @@ class CustomerConnectPortalEvent(models.Model):
             values.update(
                 res_model=documents._name,
                 res_id=documents[:1].id,
+                # sudo: names of documents the caller reached (docstring); a portal login may
+                # not read every field display_name uses
                 name=name or ", ".join(documents.sudo().mapped("display_name"))[:250],
             )
         elif name:

@@ -248,6 +248,7 @@ class CustomerConnectWebLead(models.AbstractModel):
         if not isinstance(token, str) or not token or len(token) > 512:
             return False
         try:
+            # sudo: the signing secret only; the signature is what is checked here
             payload = verify_hash_signed(self.sudo().env, FORM_TOKEN_SCOPE, token)
         except (ValueError, TypeError, binascii.Error):
             # not one of ours at all (bad base64, version, JSON)
@@ -258,6 +259,7 @@ class CustomerConnectWebLead(models.AbstractModel):
     def _frame_origins(self):
         """The dealer's website origins allowed to embed the form (Settings),
         each checked again: only a valid origin reaches the header."""
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -297,8 +299,10 @@ class CustomerConnectWebLead(models.AbstractModel):
     def _team(self, company):
         """The sales team web leads go to: the company's setting, else its
         first team (or one shared by all companies)."""
+        # sudo: a company setting; the web form's visitor is the public user
         team = company.sudo().connect_web_lead_team_id
         if not team:
+            # sudo: the public user cannot read sales teams; only the team is read
             team = (
                 self.env["crm.team"]
                 .sudo()
@@ -388,6 +392,7 @@ class CustomerConnectWebLead(models.AbstractModel):
         lead_sudo = (
             self.env["crm.lead"]
             .with_company(company)
+            # sudo: the public visitor creates the lead, as website_crm does
             .sudo()
             .with_context(mail_create_nosubscribe=True)
             .create(self._lead_values(values, company))

@@ -322,6 +322,8 @@ class CustomerConnectDispute(models.Model):
     def _connect_customer_recipients(self):
         """The contact who raised the dispute, when it has an e-mail."""
         self.ensure_one()
+        # sudo: the dispute's own contact, read to write to it (a reader of the
+        # dispute may not read the contact)
         contact = self.contact_id.sudo()
         return contact if contact.email else contact.browse()
 
@@ -342,6 +344,7 @@ class CustomerConnectDispute(models.Model):
         """Record ``kind`` on the customer's timeline, as the contact's
         login that raised the dispute (the timeline is the customer's)."""
         self.ensure_one()
+        # sudo: the dispute's own contact and its login, to record the event as it
         contact_sudo = self.contact_id.sudo()
         login = contact_sudo.user_ids[:1] or contact_sudo.connect_user_id
         if login and login._is_portal():
@@ -354,6 +357,7 @@ class CustomerConnectDispute(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _connect_ageing_days(self):
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         return int(
             self.env["ir.config_parameter"]
             .sudo()

@@ -117,6 +117,7 @@ class CustomerConnectDispute(models.Model):
         if len(message) > MESSAGE_MAX:
             raise UserError(_("Keep the message under %(count)s characters.", count=MESSAGE_MAX))
         checked = self._connect_check_files(files)
+        # sudo: the move checked by _connect_portal_invoice (gate + check_access)
         if move.sudo().connect_in_dispute:
             raise UserError(
                 _("%(name)s is already in dispute: answer on its dispute page.", name=move.name)
@@ -176,6 +177,7 @@ class CustomerConnectDispute(models.Model):
                     ]
                 )
             )
+        # sudo: a portal contact cannot post on the invoice; checked as above
         move.sudo().message_post(
             body=_(
                 "%(contact)s disputes this invoice (%(dispute)s): %(reason)s",
@@ -197,9 +199,12 @@ class CustomerConnectDispute(models.Model):
         """Who works a new dispute: the company's disputes handler
         (Settings), else the customer's salesperson, else nobody (the
         queue's "Unassigned" filter)."""
+        # sudo: company settings and the customer's salesperson, checked below
+        # (an internal, active user of the company)
         company_sudo = company.sudo()
         user = company_sudo.connect_dispute_user_id
         if not user:
+            # sudo: the customer's salesperson, checked below
             user = customer.sudo().user_id
         if user and (user.share or not user.active or company not in user.company_ids):
             user = user.browse()

@@ -99,6 +99,7 @@ class CustomerConnectPortalProjectStatus(models.AbstractModel):
         # the customer's own addresses, found through its own proposals above
         sites_sudo = self.env["res.partner"].sudo().browse(list(projects))
         sites_sudo.fetch(["name", "street", "city", "zip"])
+        # the sites as the system, as fetched above (the customer's own addresses)
         for project in found:
             project["site"] = project["site"].sudo()
         return sorted(found, key=lambda p: (p["site"].display_name or "").casefold())
@@ -326,6 +327,7 @@ class CustomerConnectPortalProjectStatus(models.AbstractModel):
         if not line:
             raise MissingError(self.env._("This item does not exist."))
         line.check_access("read")
+        # sudo: after check_access above; its proposal is checked below
         line_sudo = line.sudo()
         # the line's proposal must be one of the customer's accepted ones
         # here, searched under the user's rules

@@ -196,6 +196,7 @@ class CustomerConnectStatement(models.AbstractModel):
         this month; one chunk per call (Odoo's cron commits and calls again
         while _notify_progress says work remains)."""
         month_start = fields.Date.context_today(self).replace(day=1)
+        # sudo: the monthly statement job (cron), over every company's customers
         Partner = self.env["res.partner"].sudo()
         domain = [
             ("connect_statement_monthly", "=", True),

@@ -208,6 +208,7 @@ class ResPartner(models.Model):
             and any(
                 p.connect_access_level_id.id != vals["connect_access_level_id"]
                 and (p.connect_user_id or p.user_ids)
+                # sudo: whether these contacts have logins (the caller may write them)
                 for p in self.sudo()
             )
         )
@@ -289,12 +290,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_partner_from_token(self, token):
+        # sudo: the signing secret only; the signature is what is checked here
         payload = verify_hash_signed(self.sudo().env, "signup", token)
         if payload and len(payload) == 4:
             # a Customer Connect invitation link (see customer_connect.invitation)
             return self.env["customer_connect.invitation"]._partner_from_token(token)
         partner = super()._get_partner_from_token(token)
         if not partner or partner.sudo().user_ids:
+            # sudo: the contact of a signed token; a signed-out visitor cannot read it
             return partner
         if partner.sudo().connect_login_state == "invited":
             # an invited contact opens its account with its latest

@@ -99,7 +99,10 @@ class ResPartner(models.Model):
         """These contacts' addresses are not failing any more: their address
         changed, or (with ``sent_logs``) an e-mail to that same address,
         queued after the one that bounced, was accepted by the mail server."""
-        failing = self.sudo().filtered("connect_email_failing")
+        # no sudo() here: both callers (write on an address change, the mail
+        # queue's cron in _update_from_mails) hand the contacts over as the
+        # system already, as the protected mail state needs
+        failing = self.filtered("connect_email_failing")
         if sent_logs is not None:
             failing = failing.filtered(
                 lambda p: any(
@@ -162,6 +165,7 @@ class ResPartner(models.Model):
         """Contacts of ``company``'s customers who completed their account
         in the day, with how long after their first invitation."""
         _ = self.env._
+        # sudo: the daily status job (cron), the company's contacts (domain below)
         activated = self.sudo().search(
             [
                 "|",

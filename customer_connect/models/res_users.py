@@ -232,6 +232,7 @@ class ResUsers(models.Model):
         companies = self.env["res.company"]
         for contact in self._connect_contacts():
             owner = contact.company_id or contact.commercial_partner_id.company_id
+            # sudo: see above (a portal login cannot read companies)
             companies |= owner.sudo() if owner else self.sudo().company_ids
         return companies & self.sudo().company_ids
 
@@ -244,6 +245,7 @@ class ResUsers(models.Model):
         for company in companies:
             if company.id == wanted_id:
                 return company
+        # sudo: the login's own company (a portal login cannot read it)
         return self.sudo().company_id if self.sudo().company_id in companies else companies[:1]
 
     def _connect_customer(self, company=None, contacts=None):
@@ -341,6 +343,7 @@ class ResUsers(models.Model):
         invited_email = email_normalize(invited.sudo().email or "") if invited else False
         result = super().signup(values, token=token)
         if invited:
+            # sudo: the contact of the invitation link checked above
             invited_sudo = invited.sudo()
             login = email_normalize(asked_login or result[0] or "")
             if login and login == invited_email:
@@ -355,6 +358,7 @@ class ResUsers(models.Model):
     @api.model
     def _connect_staff_seat_limit(self):
         return int(
+            # sudo: a setting (ir.config_parameter is readable by the system only)
             self.env["ir.config_parameter"].sudo().get_param("customer_connect.staff_seat_limit", 0)
         )
 
@@ -434,6 +438,7 @@ class ResUsers(models.Model):
         """The groups a dealership user removable by Customer Connect staff
         may hold: the Customer Connect roles, what they imply, and what every
         employee has. Anyone with more has powers that Settings manages."""
+        # sudo: the list of groups, to tell which a removable user may hold
         roles = (
             self.env["res.groups"]
             .sudo()
@@ -472,6 +477,7 @@ class ResUsers(models.Model):
         admin = self.env.ref("customer_connect.group_connect_admin")
         removable_groups = self._connect_removable_groups()
         caller = self.env.user
+        # sudo: the caller was checked above; each user is checked below
         for user_sudo in self.sudo().with_context(active_test=False):
             if user_sudo.share or group not in user_sudo.groups_id:
                 raise AccessError(_("Only dealership users can be removed here."))

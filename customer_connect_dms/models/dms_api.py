@@ -85,6 +85,7 @@ class DmsApi(models.AbstractModel):
 
     @api.model
     def _drop_folder_profile(self, kind):
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         param = self.env["ir.config_parameter"].sudo().get_param(DROP_PROFILE_PARAM % kind)
         Profile = self.env["customer_connect_dms.import.profile"]
         profile = Profile.browse(int(param)).exists() if param and param.isdigit() else Profile
@@ -103,6 +104,7 @@ class DmsApi(models.AbstractModel):
         names, e.g. ``pdf/SI1.pdf``); those it names go to done/ or failed/
         with it, keeping their place relative to it. A ZIP (``invoices-....zip``)
         holds an export and its PDFs, as the upload wizard takes it."""
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         folder = self.env["ir.config_parameter"].sudo().get_param(DROP_FOLDER_PARAM)
         if not folder or not os.path.isdir(folder):
             return

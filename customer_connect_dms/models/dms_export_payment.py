@@ -33,6 +33,7 @@ class DmsExportPayment(models.AbstractModel):
         ]
         if date_from:
             domain.append(("max_date", ">=", date_from))
+        # sudo: see the docstring (the caller was checked)
         partials = self.env["account.partial.reconcile"].sudo().search(domain, order="id")
         rows = []
         for partial in partials:
@@ -69,9 +70,9 @@ class DmsExportPayment(models.AbstractModel):
         for name in os.listdir(out):
             if name.endswith(EXPORT_PENDING):
                 os.replace(os.path.join(out, name), os.path.join(out, name[: -len(EXPORT_PENDING)]))
-        Param = self.env["ir.config_parameter"].sudo()
         # sudo: the drop folder is the dealer's own scheduled job, for every
         # company of the database (the rows are read as the system too)
+        Param = self.env["ir.config_parameter"].sudo()
         for company in self.env["res.company"].sudo().search([]):
             key = EXPORT_WATERMARK_PARAM % company.id
             after_id = int(Param.get_param(key) or 0)

@@ -186,6 +186,7 @@ class DmsImporter(models.AbstractModel):
         return run
 
     def _pdf_max_size(self):
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         value = self.env["ir.config_parameter"].sudo().get_param(PDF_MAX_SIZE_PARAM)
         return int(value) if value and value.isdigit() else PDF_MAX_SIZE
 
@@ -333,7 +334,9 @@ class DmsImporter(models.AbstractModel):
                 run.with_user(user).with_company(run.company_id), chunk
             )
         remaining = Run.search_count([("state", "in", ("queued", "running"))])
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self.env["ir.cron"]._connect_notify_progress(
+            "customer_connect_dms.ir_cron_dms_background_imports", done=done, remaining=remaining
+        )
 
     def _background_step(self, run, chunk):
         try:
@@ -364,7 +367,10 @@ class DmsImporter(models.AbstractModel):
                     "progress": 0.0,
                 }
             )
-            return len(refused)
+            # the rows checked are this step's work: reported as none, Odoo's
+            # cron runner would take the job for finished and leave the run
+            # waiting for the job's next interval (an hour)
+            return len(items)
         # the refused rows only (the log grows a line per row written: reading
         # all of it at each step made a big file's import quadratic)
         skip = set(

@@ -119,6 +119,7 @@ class AccountMove(models.Model):
                     "company_id": company.id,
                 }
             )
+        # sudo: configuration made once per company, as the journals above
         Account = self.env["account.account"].sudo().with_company(company)
         clearing = Account.search(
             [("code", "=", DMS_CLEARING_ACCOUNT_CODE), ("company_ids", "in", company.id)], limit=1

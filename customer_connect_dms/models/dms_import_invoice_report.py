@@ -35,6 +35,7 @@ class IrActionsReport(models.Model):
         imported = set(moves_sudo.filtered("dms_number").ids)
         if not imported:
             return {}
+        # sudo: the copies of the invoices checked above (check_access)
         attachments = (
             self.env["ir.attachment"]
             .sudo()

@@ -193,6 +193,7 @@ class DmsImportRun(models.Model):
         """The imports of ``company`` that finished in the day (dry runs
         left out), with their counts and their first refused rows."""
         _ = self.env._
+        # sudo: the daily status job (cron), the company's runs (domain below)
         runs = self.sudo().search(
             [
                 ("company_id", "=", company.id),

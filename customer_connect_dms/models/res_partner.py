@@ -126,6 +126,7 @@ class ResPartner(models.Model):
         that has customer number ``number``, archived ones included; the
         check runs as superuser because a number held by a customer the user
         cannot read is still taken."""
+        # sudo: see the docstring (a number held by an unreadable customer is taken)
         return (
             self.sudo()
             .with_context(active_test=False)
@@ -253,6 +254,7 @@ class ResPartner(models.Model):
         )
         if clashes:
             ref, company, _count = clashes[0]
+            # sudo: a clashing number's holder may be a customer the user cannot read
             holder = (
                 self.sudo()
                 .with_context(active_test=False)

@@ -32,6 +32,32 @@ class TestDmsBackground(DmsImportCase):
         self.assertEqual((run.state, run.count_created, run.progress), ("done", 5, 100.0))
         self.assertEqual(self.env["res.partner"].search_count([("name", "like", "Queued Farm")]), 5)
 
+    def test_cron_runner_finishes_the_run_in_one_go(self):
+        """Through Odoo's cron runner (ir.cron._process_job, as a cron
+        worker runs it): the check step counts as progress, so the runner
+        calls the job again at once and the run is written in the same go;
+        reported as no progress, the run waited an hour for the job's next
+        interval (found by tests/faults/run.sh)."""
+        run = self._queue(self.ROWS)
+        cron = self.env.ref("customer_connect_dms.ir_cron_dms_background_imports")
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            self.registry["ir.cron"]._process_job(
+                self.registry.db_name,
+                self.registry.cursor(),
+                {
+                    **cron.read(load=None)[0],
+                    "done": 0,
+                    "remaining": 0,
+                    "timed_out_counter": 0,
+                },
+            )
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+        self.assertEqual((run.state, run.count_created), ("done", 5))
+
     def test_restart_halfway_makes_no_duplicates(self):
         run = self._queue(self.ROWS)
         self._step()

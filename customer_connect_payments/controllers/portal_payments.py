@@ -328,6 +328,8 @@ class ConnectPaymentPortal(PaymentPortal):
     ):
         Service = request.env["customer_connect.payment.service"]
         company, currency = quote["company"], quote["currency"]
+        # sudo: as Odoo's payment portal does, for the quote's customer checked
+        # by the caller (_scope or the express link)
         providers_sudo = (
             request.env["payment.provider"]
             .sudo()
@@ -335,6 +337,7 @@ class ConnectPaymentPortal(PaymentPortal):
                 company.id, partner.id, quote["amount"], currency_id=currency.id
             )
         )
+        # sudo: as above
         methods_sudo = (
             request.env["payment.method"]
             .sudo()
@@ -342,6 +345,7 @@ class ConnectPaymentPortal(PaymentPortal):
                 providers_sudo.ids, partner.id, currency_id=currency.id
             )
         )
+        # sudo: as above; saved tokens for a signed-in contact only
         tokens_sudo = (
             request.env["payment.token"]
             .sudo()
@@ -390,6 +394,7 @@ class ConnectPaymentPortal(PaymentPortal):
             )
             provider_sudo = token_sudo.provider_id
         else:
+            # sudo: as above, the provider against the quote's company
             provider_sudo = (
                 request.env["payment.provider"].sudo().browse(int(kwargs.get("provider_id") or 0))
             )

@@ -71,6 +71,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         of ``recipient``'s customer in ``company`` without signing in,
         bound to ``recipient`` (the contact the link is sent to): it dies
         with that contact's portal access (see ``_express_recipient_ok``)."""
+        # sudo: a setting (ir.config_parameter is readable by the system only)
         days = days or int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -157,6 +158,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         ]
         if not include_disputed:
             domain.append(("connect_in_dispute", "=", False))
+        # sudo: the scope was checked by the caller (docstring)
         return (
             self.env["account.move"]
             .sudo()
@@ -182,6 +184,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
 
     @api.model
     def _allows_partial(self, company):
+        # sudo: a company setting
         return company.sudo().connect_allow_partial_payment
 
     @api.model
@@ -278,6 +281,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         if on_account:
             if invoice_ids:
                 raise UserError(self.env._("Pay either a selection or an amount on account."))
+            # sudo: the company's currency; the scope was checked by the caller
             currency = company.sudo().currency_id
             amount = self._parse_amount(
                 on_account, currency, limit=self._on_account_limit(customer, company)
@@ -295,13 +299,23 @@ class CustomerConnectPaymentService(models.AbstractModel):
         ids = {int(i) for i in invoice_ids}
         if not ids:
             raise UserError(self.env._("Choose at least one invoice to pay."))
-        moves = self.env["account.move"].sudo().browse(ids).exists()
+        # sudo: only the documents of the customer and company the caller
+        # checked (_scope, or the express link's signature) are read as the
+        # system: another customer's id is not read at all, and counts as
+        # missing below
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("id", "in", list(ids)),
+                    ("commercial_partner_id", "=", customer.id),
+                    ("company_id", "=", company.id),
+                ]
+            )
+        )
         if len(moves) != len(ids) or any(
-            move.commercial_partner_id != customer
-            or move.company_id != company
-            or move.state != "posted"
-            or move.move_type not in PAYABLE_TYPES
-            for move in moves
+            move.state != "posted" or move.move_type not in PAYABLE_TYPES for move in moves
         ):
             raise UserError(self.env._("Only your own open invoices can be paid here."))
         disputed = moves.filtered("connect_in_dispute")
@@ -496,6 +510,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
     @api.model
     def _surcharge(self, provider, amount, currency):
         """The card surcharge ``provider`` adds to ``amount`` (0 if none)."""
+        # sudo: the provider's surcharge setting (a portal login cannot read it)
         percent = provider.sudo().connect_surcharge_percent
         return currency.round(amount * percent / 100.0) if percent > 0 else 0.0
 
@@ -533,6 +548,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         )
         busy = [row[0] for row in self.env.cr.fetchall()]
         if busy:
+            # sudo: names of the quote's own invoices (checked by _quote)
             names = ", ".join(self.env["account.move"].sudo().browse(busy).mapped("name"))
             raise UserError(
                 self.env._(
@@ -583,6 +599,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
     def _book(self, tx, **extra_create_values):
         """Post the payment of the confirmed transaction ``tx`` and
         reconcile it with exactly the invoices it paid (as the system)."""
+        # sudo: booking is the system's, for a transaction the provider confirmed
         tx = tx.sudo()
         company = tx.company_id
         currency = tx.currency_id
@@ -648,6 +665,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         method_line = tx.provider_id.journal_id.inbound_payment_method_line_ids.filtered(
             lambda line: line.payment_provider_id == tx.provider_id
         )[:1]
+        # sudo: as the system (see tx above)
         payment = (
             self.env["account.payment"]
             .sudo()
@@ -738,6 +756,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
     def _receipt_recipients(self, tx):
         """Who gets the receipt: the contact who paid, else the customer's
         billing contacts, else the customer."""
+        # sudo: the payer and the customer's contacts, for the receipt
         tx = tx.sudo()
         payer = tx.partner_id
         if payer != tx.connect_customer_id and payer.email:
@@ -750,11 +769,13 @@ class CustomerConnectPaymentService(models.AbstractModel):
     def _after_payment(self, tx):
         """The receipt e-mail with its PDF (in the e-mail history) and the
         dealer's timeline event of the booked transaction ``tx``."""
+        # sudo: after the booking, as the system (see _book)
         tx = tx.sudo()
         payment = tx.payment_id
         company = tx.company_id
         recipients = self._receipt_recipients(tx)
         if recipients:
+            # sudo: the receipt PDF, rendered as the system for the e-mail
             pdf, _type = (
                 self.env["ir.actions.report"]
                 .sudo()
@@ -790,6 +811,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         if user and user._is_portal():
             return Event._record("payment", payment, name=name, user=user)
         customer = tx.connect_customer_id
+        # sudo: paid signed out (express link): the event is the system's
         return Event.sudo().create(
             {
                 "kind": "payment",
@@ -811,6 +833,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
         an express pay link and booked in the day (when Odoo recorded them),
         with a total per currency."""
         _ = self.env._
+        # sudo: the daily status job (cron), the company's payments (domain below)
         payments = (
             self.env["account.payment"]
             .sudo()
@@ -854,6 +877,7 @@ class CustomerConnectPaymentService(models.AbstractModel):
     def _history(self, customer, company, limit=50):
         """The customer's online payments in ``company``, newest first, as
         the system (the caller checked the scope)."""
+        # sudo: the scope was checked by the caller (docstring)
         return (
             self.env["payment.transaction"]
             .sudo()

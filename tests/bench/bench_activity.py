@@ -83,7 +83,6 @@ if "env" not in globals():
     import os
     import re
     import statistics
-    import subprocess
     import sys
     import time
     import urllib.error
@@ -91,7 +90,7 @@ if "env" not in globals():
     import urllib.request
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from launcher import ROOT, lib, odoo_setup
+    from launcher import Bench
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--db", default="bench_act", help="a name starting with bench_act")
@@ -109,65 +108,29 @@ if "env" not in globals():
     if args.http_port < 8800:
         parser.error("--http-port must be 8800 or more")
 
-    odoo_cmd, db_args, addons = odoo_setup()
-    state = os.path.join(os.environ.get("CC_STATE") or os.path.join(ROOT, ".run"), "bench")
-    os.makedirs(state, exist_ok=True)
-    common = [f"--addons-path={addons}", *db_args, f"--data-dir={state}/data", "-d", args.db]
-    if args.reset:
-        lib(f"drop_db {args.db}")
-    if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install customer_connect, no demo)...", flush=True)
-        t0 = time.time()
-        subprocess.run(
-            [
-                *odoo_cmd,
-                *common,
-                "--no-http",
-                "-i",
-                "customer_connect",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-                f"--logfile={state}/install_{args.db}.log",
-            ],
-            check=True,
-        )
-        print(f"Installed in {time.time() - t0:.0f}s", flush=True)
+    bench = Bench(args.db)
+    bench.ensure_db("customer_connect", reset=args.reset)
 
     # -- part 2 in `odoo shell`: data, in-process query counts, query plans;
     # it hands the logins and the search term over in a JSON file
-    info_path = os.path.join(state, f"{args.db}.json")
+    info_path = os.path.join(bench.state, f"{args.db}.json")
     if os.path.exists(info_path):
         os.remove(info_path)
-    env_vars = dict(
-        os.environ,
+    rc = bench.shell(
+        __file__,
         CC_BENCH_RUNS=str(args.runs),
         CC_BENCH_DOCS=str(args.docs),
         CC_BENCH_SMALL_DOCS=str(args.small_docs),
         CC_BENCH_OUT=info_path,
     )
-    with open(os.path.abspath(__file__)) as script:
-        rc = subprocess.run(
-            [
-                *odoo_cmd,
-                "shell",
-                *common,
-                "--no-http",
-                "--log-level=warn",
-                f"--logfile={state}/shell_{args.db}.log",
-            ],
-            stdin=script,
-            env=env_vars,
-            check=False,
-        ).returncode
     if rc or not os.path.exists(info_path):
-        sys.exit(rc or f"odoo shell wrote no {info_path}; see {state}/shell_{args.db}.log")
+        sys.exit(rc or f"odoo shell wrote no {info_path}; see {bench.state}/shell_{args.db}.log")
     with open(info_path) as f:
         info = json.load(f)
 
     # -- part 3: the pages over HTTP, on a server of our own
     base = f"http://127.0.0.1:{args.http_port}"
-    http_log = os.path.join(state, f"http_{args.db}.log")
+    http_log = os.path.join(bench.state, f"http_{args.db}.log")
     if os.path.exists(http_log):
         os.remove(http_log)
     big = info["big"]
@@ -186,22 +149,6 @@ if "env" not in globals():
     ]
     # a request's line in Odoo's log: "GET <path> HTTP/1.1" <status> - <queries> <sql s> <other s>
     LOG_RE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) \S+ (\d+) ([\d.]+) ([\d.]+)')
-
-    server = subprocess.Popen(
-        [
-            *odoo_cmd,
-            *common,
-            f"--db-filter=^{args.db}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={args.http_port}",
-            f"--gevent-port={args.http_port + 3}",
-            "--workers=0",
-            "--max-cron-threads=0",
-            "--log-level=info",
-            f"--logfile={http_log}",
-        ],
-        start_new_session=True,
-    )
 
     def opener_for(login, password):
         """A cookie-keeping client signed in as ``login``."""
@@ -238,20 +185,8 @@ if "env" not in globals():
             raise SystemExit(f"GET {path} ended on {final}")
         return ms, body
 
+    server = bench.server(args.http_port, http_log, log_level="info")
     try:
-        t0 = time.time()
-        while True:
-            if server.poll() is not None:
-                sys.exit(f"The Odoo server stopped (code {server.returncode}); see {http_log}")
-            try:
-                with urllib.request.urlopen(base + "/web/health", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.time() - t0 > 180:
-                sys.exit(f"The Odoo server did not answer on port {args.http_port} in 3 min")
-            time.sleep(0.5)
         client = opener_for(big["login"], info["password"])
         urls = [url for _label, ours, odoo_url in PAGES for url in (ours, odoo_url)]
         # the log is read from here on: only the pages' own requests
@@ -268,12 +203,7 @@ if "env" not in globals():
             f.seek(log_start)
             logged = [m.groups() for m in map(LOG_RE.search, f) if m]
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        bench.stop(server)
 
     # each request's query count, in the order they were made
     requested = [*urls, *[url for _run in range(args.runs) for url in urls]]

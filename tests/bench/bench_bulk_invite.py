@@ -48,11 +48,10 @@ adds 2 x N customers (its own e-mail addresses), so it can be repeated.
 if "env" not in globals():
     import argparse
     import os
-    import subprocess
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from launcher import ROOT, lib, odoo_setup
+    from launcher import Bench
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--db", default="cc_bench_invite")
@@ -80,36 +79,10 @@ if "env" not in globals():
     )
     args = parser.parse_args()
 
-    odoo_cmd, db_args, addons = odoo_setup()
-    state = os.path.join(ROOT, ".run", "bench")
-    os.makedirs(state, exist_ok=True)
-    common = [
-        f"--addons-path={addons}",
-        *db_args,
-        f"--data-dir={state}/data",
-        "-d",
-        args.db,
-        "--no-http",
-    ]
-    if args.reset:
-        lib(f"drop_db {args.db}")
-    if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install customer_connect, no demo)...", flush=True)
-        subprocess.run(
-            [
-                *odoo_cmd,
-                *common,
-                "-i",
-                "customer_connect",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-                f"--logfile={state}/install_{args.db}.log",
-            ],
-            check=True,
-        )
-    env_vars = dict(
-        os.environ,
+    bench = Bench(args.db)
+    bench.ensure_db("customer_connect", reset=args.reset)
+    rc = bench.shell(
+        __file__,
         CC_BENCH_CUSTOMERS=str(args.customers),
         CC_BENCH_PORTAL_CUSTOMERS=str(args.portal_customers or args.customers),
         CC_BENCH_PORTAL_MAX=str(args.portal_max_seconds),
@@ -117,19 +90,6 @@ if "env" not in globals():
         CC_BENCH_SKIP_PORTAL="1" if args.skip_portal else "",
         CC_BENCH_PROFILE=os.path.abspath(args.profile) if args.profile else "",
     )
-    with open(os.path.abspath(__file__)) as script:
-        rc = subprocess.run(
-            [
-                *odoo_cmd,
-                "shell",
-                *common,
-                "--log-level=warn",
-                f"--logfile={state}/shell_{args.db}.log",
-            ],
-            stdin=script,
-            env=env_vars,
-            check=False,
-        ).returncode
     sys.exit(rc)
 
 # ---------------------------------------------------------------------------

@@ -36,11 +36,10 @@ printed as a table; the README quotes them.
 if "env" not in globals():
     import argparse
     import os
-    import subprocess
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from launcher import ROOT, lib, odoo_setup
+    from launcher import Bench
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--db", default="cc_bench_dms")
@@ -67,36 +66,12 @@ if "env" not in globals():
     )
     args = parser.parse_args()
 
-    odoo_cmd, db_args, addons = odoo_setup()
-    state = os.path.join(ROOT, ".run", "bench")
-    os.makedirs(state, exist_ok=True)
-    common = [
-        f"--addons-path={addons}",
-        *db_args,
-        f"--data-dir={state}/data",
-        "-d",
-        args.db,
-        "--no-http",
-    ]
-    if args.reset:
-        lib(f"drop_db {args.db}")
-    if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install customer_connect_dms, no demo)...", flush=True)
-        subprocess.run(
-            [
-                *odoo_cmd,
-                *common,
-                "-i",
-                "customer_connect_dms,base_import",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-                f"--logfile={state}/install_{args.db}.log",
-            ],
-            check=True,
-        )
-    env_vars = dict(
-        os.environ,
+    bench = Bench(args.db)
+    bench.ensure_db(
+        "customer_connect_dms,base_import", reset=args.reset, what="customer_connect_dms"
+    )
+    rc = bench.shell(
+        __file__,
         CC_BENCH_CUSTOMERS=str(args.customers),
         CC_BENCH_CONTACTS=str(args.contacts),
         CC_BENCH_COMPARE=str(args.compare),
@@ -106,19 +81,6 @@ if "env" not in globals():
         CC_BENCH_PATH=args.path,
         CC_BENCH_BACKGROUND="1" if args.background else "",
     )
-    with open(os.path.abspath(__file__)) as script:
-        rc = subprocess.run(
-            [
-                *odoo_cmd,
-                "shell",
-                *common,
-                "--log-level=warn",
-                f"--logfile={state}/shell_{args.db}.log",
-            ],
-            stdin=script,
-            env=env_vars,
-            check=False,
-        ).returncode
     sys.exit(rc)
 
 # ---------------------------------------------------------------------------

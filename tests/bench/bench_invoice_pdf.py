@@ -58,7 +58,7 @@ if "env" not in globals():
     import urllib.request
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from launcher import ROOT, lib, odoo_setup
+    from launcher import Bench
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--db", default="bench_inv", help="a name starting with bench_inv")
@@ -77,80 +77,31 @@ if "env" not in globals():
     if args.http_port < 8800:
         parser.error("--http-port must be 8800 or more")
 
-    odoo_cmd, db_args, addons = odoo_setup()
-    state = os.path.join(os.environ.get("CC_STATE") or os.path.join(ROOT, ".run"), "bench")
-    os.makedirs(state, exist_ok=True)
-    common = [f"--addons-path={addons}", *db_args, f"--data-dir={state}/data", "-d", args.db]
-    if args.reset:
-        lib(f"drop_db {args.db}")
-    if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install customer_connect, no demo)...", flush=True)
-        subprocess.run(
-            [
-                *odoo_cmd,
-                *common,
-                "--no-http",
-                "-i",
-                "customer_connect",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-                f"--logfile={state}/install_{args.db}.log",
-            ],
-            check=True,
-        )
+    bench = Bench(args.db)
+    bench.ensure_db("customer_connect", reset=args.reset)
     wkhtmltopdf = subprocess.run(
         ["wkhtmltopdf", "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     print(f"wkhtmltopdf: {wkhtmltopdf}")
 
-    info_path = os.path.join(state, f"{args.db}.json")
+    info_path = os.path.join(bench.state, f"{args.db}.json")
     if os.path.exists(info_path):
         os.remove(info_path)
     base = f"http://127.0.0.1:{args.http_port}"
-    env_vars = dict(
-        os.environ,
+    rc = bench.shell(
+        __file__,
         CC_BENCH_RUNS=str(args.runs),
         CC_BENCH_OUT=info_path,
         CC_BENCH_BASE=base,
         CC_BENCH_PRINT_DELAY="" if args.print_delay is None else str(args.print_delay),
     )
-    with open(os.path.abspath(__file__)) as script:
-        rc = subprocess.run(
-            [
-                *odoo_cmd,
-                "shell",
-                *common,
-                "--no-http",
-                "--log-level=warn",
-                f"--logfile={state}/shell_{args.db}.log",
-            ],
-            stdin=script,
-            env=env_vars,
-            check=False,
-        ).returncode
     if rc or not os.path.exists(info_path):
-        sys.exit(rc or f"odoo shell wrote no {info_path}; see {state}/shell_{args.db}.log")
+        sys.exit(rc or f"odoo shell wrote no {info_path}; see {bench.state}/shell_{args.db}.log")
     with open(info_path) as f:
         info = json.load(f)
     print(f"report.print_delay: {info['print_delay']} ms")
 
-    http_log = os.path.join(state, f"http_{args.db}.log")
-    server = subprocess.Popen(
-        [
-            *odoo_cmd,
-            *common,
-            f"--db-filter=^{args.db}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={args.http_port}",
-            f"--gevent-port={args.http_port + 3}",
-            "--workers=0",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            f"--logfile={http_log}",
-        ],
-        start_new_session=True,
-    )
+    http_log = os.path.join(bench.state, f"http_{args.db}.log")
 
     def signed_in():
         opener = urllib.request.build_opener(
@@ -191,20 +142,8 @@ if "env" not in globals():
             raise SystemExit(f"GET {path}: PROFORMA")
         return seconds, "PROFORMA" in text.upper()
 
+    server = bench.server(args.http_port, http_log, log_level="warn")
     try:
-        t0 = time.time()
-        while True:
-            if server.poll() is not None:
-                sys.exit(f"The Odoo server stopped (code {server.returncode}); see {http_log}")
-            try:
-                with urllib.request.urlopen(base + "/web/health", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.time() - t0 > 180:
-                sys.exit(f"The Odoo server did not answer on port {args.http_port} in 3 min")
-            time.sleep(0.5)
         client = signed_in()
         # warm-up: templates compiled, the CSS bundle built, on Odoo's route
         warm = info["invoices"][0]
@@ -220,12 +159,7 @@ if "env" not in globals():
             first.append(get_pdf(client, url, invoice["name"])[0])
             later.extend(get_pdf(client, url, invoice["name"])[0] for _ in range(args.later))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        bench.stop(server)
 
     load = os.getloadavg()
     print()

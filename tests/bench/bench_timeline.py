@@ -81,12 +81,11 @@ does not run tests/bench.
 if "env" not in globals():
     import argparse
     import os
-    import subprocess
     import sys
     import time
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from launcher import ROOT, lib, odoo_setup
+    from launcher import Bench
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--db", default="bench_tl", help="a name starting with bench_tl")
@@ -102,56 +101,19 @@ if "env" not in globals():
     if not args.db.startswith("bench_tl"):
         parser.error("--db must start with bench_tl")
 
-    odoo_cmd, db_args, addons = odoo_setup()
-    state = os.path.join(os.environ.get("CC_STATE") or os.path.join(ROOT, ".run"), "bench")
-    os.makedirs(state, exist_ok=True)
-    common = [
-        f"--addons-path={addons}",
-        *db_args,
-        f"--data-dir={state}/data",
-        "-d",
-        args.db,
-        "--no-http",
-    ]
-    if args.reset:
-        lib(f"drop_db {args.db}")
-    if lib(f"db_exists {args.db}").returncode != 0:
-        print(f"Creating database {args.db} (install the addons, no demo)...", flush=True)
-        t0 = time.time()
-        subprocess.run(
-            [
-                *odoo_cmd,
-                *common,
-                "-i",
-                "customer_connect,customer_connect_payments,customer_connect_dms",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-                f"--logfile={state}/install_{args.db}.log",
-            ],
-            check=True,
-        )
-        print(f"Installed in {time.time() - t0:.0f}s", flush=True)
-    env_vars = dict(
-        os.environ,
+    bench = Bench(args.db)
+    bench.ensure_db(
+        "customer_connect,customer_connect_payments,customer_connect_dms",
+        reset=args.reset,
+        what="the addons",
+    )
+    rc = bench.shell(
+        __file__,
         CC_BENCH_RUNS=str(args.runs),
         CC_BENCH_EVENTS=str(args.events),
         CC_BENCH_OTHER_EVENTS=str(args.other_events),
         CC_BENCH_OTHERS=str(args.others),
     )
-    with open(os.path.abspath(__file__)) as script:
-        rc = subprocess.run(
-            [
-                *odoo_cmd,
-                "shell",
-                *common,
-                "--log-level=warn",
-                f"--logfile={state}/shell_{args.db}.log",
-            ],
-            stdin=script,
-            env=env_vars,
-            check=False,
-        ).returncode
     sys.exit(rc)
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""The load test's figures, as a Markdown table, from one run's folder
+(.run/load/<label>/: Locust's CSV files, the memory and load samples, the
+database checks). Used by tests/load/run.sh; run it again on a folder to
+print them again."""
+
+import argparse
+import csv
+import json
+import os
+import re
+import statistics
+
+LIMIT_MEMORY_SOFT_MB = 2048  # Odoo 18's default, compared with VmSize (Odoo's own measure)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--servers", default="?")
+    parser.add_argument("--users", default="?")
+    parser.add_argument("--workers", default="?")
+    args = parser.parse_args()
+    out = args.folder
+    stats = list(csv.DictReader(open(os.path.join(out, "locust_stats.csv"))))
+    failures = []
+    if os.path.exists(os.path.join(out, "locust_failures.csv")):
+        failures = list(csv.DictReader(open(os.path.join(out, "locust_failures.csv"))))
+    loads = [
+        float(line.split()[1])
+        for line in open(os.path.join(out, "loadavg.txt"))
+        if len(line.split()) > 1
+    ]
+    print(
+        f"### {args.users} contacts, {args.servers} server(s) x --workers={args.workers} "
+        f"--max-cron-threads=1 ({os.path.basename(out)})\n"
+    )
+    print(
+        f"load average (1 min) during the run: median {statistics.median(loads):.1f}, "
+        f"max {max(loads):.1f} (2 cores)\n"
+    )
+    print("| page | requests | failed | p50 ms | p95 ms | p99 ms | max ms | req/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in sorted(stats, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        print(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} "
+            f"| {float(row['Requests/s']):.2f} |"
+        )
+    five = sum(
+        int(f["Occurrences"]) for f in failures if re.search(r"\b5\d\d\b", f["Error"])
+    )
+    print(f"\n5xx responses: {five}; all failures:")
+    for f in failures:
+        print(f"  - {f['Name']}: {f['Error']} x{f['Occurrences']}")
+    outcome_path = os.path.join(out, "outcome.json")
+    if os.path.exists(outcome_path):
+        outcome = json.load(open(outcome_path))
+        per_user = outcome["failures_per_user"]
+        print(
+            f"\npayments: {outcome['payments']['started']} started, "
+            f"{outcome['payments']['done']} seen done by the status page; "
+            f"failed requests per user: max {max(per_user.values(), default=0)}, "
+            f"users with any: {sum(1 for v in per_user.values() if v)}"
+        )
+    mem = {}
+    for line in open(os.path.join(out, "memory.txt")):
+        parts = line.split()
+        if len(parts) == 5:
+            _t, node, pid, vms, rss = parts
+            key = (node, pid)
+            prev = mem.get(key, (0, 0))
+            mem[key] = (max(prev[0], int(vms) // 1024), max(prev[1], int(rss) // 1024))
+    if mem:
+        vms = [v for v, _r in mem.values()]
+        rss = [r for _v, r in mem.values()]
+        print(
+            f"\nmemory per Odoo process ({len(mem)} processes seen, workers recycled included): "
+            f"VmSize max {max(vms)} MiB, median {statistics.median(vms):.0f} MiB "
+            f"(limit_memory_soft {LIMIT_MEMORY_SOFT_MB} MiB, compared by Odoo with VmSize); "
+            f"RSS max {max(rss)} MiB, median {statistics.median(rss):.0f} MiB"
+        )
+    check = os.path.join(out, "check.txt")
+    if os.path.exists(check):
+        print("\ndatabase checks after the run (all 0 but the counts):\n")
+        for line in open(check):
+            if line.strip():
+                print(f"    {line.rstrip()}")
+
+
+if __name__ == "__main__":
+    main()
