@@ -30,6 +30,3 @@ from . import test_portal_list
 from . import test_portal_home
 from . import test_existing_logins
 from . import test_portal_replica
-from . import test_existing_logins
-from . import test_portal_replica
-from . import test_portal_home
