@@ -153,8 +153,7 @@ class ConnectPortalActivity(PortalAccount):
                 return request.redirect("/my")
             # checked just above, by Odoo's own rule (rules or token) and
             # the area's gate: the PDF is made as the system
-            if invoice_sudo._connect_customer_on_portal():
-                invoice_sudo._connect_ensure_legal_pdfs()
+            invoice_sudo._connect_ensure_legal_pdfs()
         response = super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
@@ -195,8 +194,7 @@ class ConnectPortalActivity(PortalAccount):
                 )
             # the invoice page's HTML view of a posted invoice is the invoice,
             # whether or not its PDF has been made yet
-            if model._connect_customer_on_portal():
-                request.update_context(proforma_invoice=False)
+            request.update_context(proforma_invoice=False)
         return super()._show_report(model, report_type, report_ref, download=download)
 
 

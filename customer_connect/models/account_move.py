@@ -89,17 +89,6 @@ class AccountMove(models.Model):
         )
 
     # -- the invoice as a document: its legal PDF
-    def _connect_customer_on_portal(self):
-        """Whether this invoice's customer is on Customer Connect (any contact
-        invited or active). Its customers get the invoice's legal PDF, never a
-        "PROFORMA"; a customer that does not use Customer Connect gets what
-        Odoo gives (a pro forma until the invoice is sent), as for token
-        links, and Odoo's own portal tests hold that line."""
-        self.ensure_one()
-        # the customer's portal state is the dealer's, not the visitor's: the
-        # caller has checked the visitor may open the invoice
-        return self.sudo().commercial_partner_id.connect_state != "not_invited"
-
     def _connect_legal_pdf_moves(self):
         """The posted customer invoices and credit notes among these that have
         no legal PDF yet (``invoice_pdf_report_id``)."""
