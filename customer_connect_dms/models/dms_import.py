@@ -803,7 +803,10 @@ class DmsImporter(models.AbstractModel):
         number = float(cleaned)
         highest = AMOUNT_MAX if type_ == "amount" else HOURS_MAX
         if number > highest:
-            raise ValueError(_("%(value)s is more than %(max)s.", value=text, max=f"{highest:,}"))
+            # the limit formatted first: babel's extraction evaluates the
+            # arguments of _() and cannot read an f-string
+            limit = f"{highest:,}"
+            raise ValueError(_("%(value)s is more than %(max)s.", value=text, max=limit))
         return number
 
     # ------------------------------------------------------------------
