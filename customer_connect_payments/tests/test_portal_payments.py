@@ -138,8 +138,8 @@ class TestPortalPayments(PayCase):
         """The provider confirmed the payment but Odoo has not booked it yet
         (its post-processing runs when the status page polls, or by the cron
         a minute later): the invoice still looks open, and a second payment
-        of it is refused (found by the load test: a contact paid one invoice
-        three times before the first payment was booked)."""
+        of it is refused (found by tests/cluster/check_cluster.py: one
+        invoice paid three times before the first payment was booked)."""
         self.authenticate(self.user.login, self.password)
         query = f"pay_{self.plain.id}=1"
         first_tab = self._quote_of(self._pay_page(query))
