@@ -148,7 +148,11 @@ class TestPortalPayments(PayCase):
         Tx = self.env["payment.transaction"].sudo()
         Tx._handle_notification_data(
             "demo",
-            {"reference": values["reference"], "simulated_state": "done", "payment_details": "4242"},
+            {
+                "reference": values["reference"],
+                "simulated_state": "done",
+                "payment_details": "4242",
+            },
         )
         tx = Tx.search([("reference", "=", values["reference"])])
         self.assertEqual((tx.state, tx.is_post_processed), ("done", False))
