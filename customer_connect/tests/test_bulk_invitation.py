@@ -1,4 +1,5 @@
 from contextlib import closing
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.exceptions import AccessError
@@ -176,6 +177,57 @@ class TestTwoWorkers(TransactionCase):
                 self.assertEqual(sorted(first.ids + second.ids), line_ids)
                 cr1.rollback()
                 cr2.rollback()
+        finally:
+            with closing(sql_db.db_connect(dbname).cursor()) as cleanup:
+                cleanup.execute(
+                    "DELETE FROM customer_connect_invite_batch WHERE id = %s", [batch_id]
+                )
+                cleanup.commit()
+
+    def test_work_held_by_another_worker_runs_again_soon(self):
+        """A worker whose waiting lines are all held by another transaction
+        (a cron worker killed mid-chunk keeps its session, and the lines,
+        until its statement ends) claims nothing; reported as no progress,
+        Odoo's runner would wait the job's interval (an hour): the job is
+        triggered again in a minute instead."""
+        dbname = self.env.cr.dbname
+        with closing(sql_db.db_connect(dbname).cursor()) as setup:
+            setup.execute(
+                "INSERT INTO customer_connect_invite_batch (name, company_id, state)"
+                " VALUES ('held', %s, 'queued') RETURNING id",
+                [self.env.ref("base.main_company").id],
+            )
+            batch_id = setup.fetchone()[0]
+            setup.execute(
+                "INSERT INTO customer_connect_invite_batch_line (batch_id, partner_id, result)"
+                " VALUES (%s, %s, 'pending')",
+                [batch_id, self.env.ref("base.partner_admin").id],
+            )
+            setup.commit()
+        try:
+            with (
+                closing(sql_db.db_connect(dbname).cursor()) as holder,
+                closing(sql_db.db_connect(dbname).cursor()) as worker,
+            ):
+                held = api.Environment(holder, SUPERUSER_ID, {})[
+                    "customer_connect.invite.batch.line"
+                ]._claim_pending(10)
+                self.assertEqual(len(held), 1)
+                env = api.Environment(worker, SUPERUSER_ID, {})
+                cron = env.ref("customer_connect.ir_cron_connect_invite_batches")
+                worker.execute("SELECT now() AT TIME ZONE 'UTC'")
+                now = worker.fetchone()[0]
+                env["customer_connect.invite.batch"]._cron_process()
+                env.flush_all()
+                worker.execute(
+                    "SELECT call_at FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s",
+                    [cron.id, now],
+                )
+                calls = [row[0] for row in worker.fetchall()]
+                self.assertTrue(calls, "the job is called again")
+                self.assertLess(max(calls), now + timedelta(minutes=5), "soon, not in an hour")
+                holder.rollback()
+                worker.rollback()
         finally:
             with closing(sql_db.db_connect(dbname).cursor()) as cleanup:
                 cleanup.execute(

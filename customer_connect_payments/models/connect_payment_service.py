@@ -19,6 +19,7 @@ EXPRESS_SCOPE = "customer_connect_payments.express"
 QUOTE_HOURS = 2
 EXPRESS_DAYS_DEFAULT = 30
 # transactions that hold their invoices: another payment of them is refused
+# (and a done one until Odoo's post-processing has booked it, see _lock_and_check)
 IN_FLIGHT_STATES = ("pending", "authorized")
 # a draft transaction (the customer is at the provider's form) holds them a while
 DRAFT_HOLD = timedelta(minutes=15)
@@ -542,7 +543,14 @@ class CustomerConnectPaymentService(models.AbstractModel):
               FROM account_invoice_transaction_rel rel
               JOIN payment_transaction tx ON tx.id = rel.transaction_id
              WHERE rel.invoice_id IN %s
-               AND (tx.state IN %s OR (tx.state = 'draft' AND tx.create_date > %s))
+               AND (
+                   tx.state IN %s
+                   OR (tx.state = 'draft' AND tx.create_date > %s)
+                   -- paid at the provider, not booked yet (Odoo's
+                   -- post-processing: the status page or the cron, a
+                   -- minute later): the invoice still looks open
+                   OR (tx.state = 'done' AND NOT tx.is_post_processed)
+               )
             """,
             [tuple(moves.ids), IN_FLIGHT_STATES, fields.Datetime.now() - DRAFT_HOLD],
         )

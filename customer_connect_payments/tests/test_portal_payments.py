@@ -146,6 +146,37 @@ class TestPortalPayments(PayCase):
             self.env["account.payment"].search_count([("partner_id", "=", self.farm.id)]), 1
         )
 
+    def test_paid_not_yet_booked_one_payment(self):
+        """The provider confirmed the payment but Odoo has not booked it yet
+        (its post-processing runs when the status page polls, or by the cron
+        a minute later): the invoice still looks open, and a second payment
+        of it is refused (found by tests/cluster/check_cluster.py: one
+        invoice paid three times before the first payment was booked)."""
+        self.authenticate(self.user.login, self.password)
+        query = f"pay_{self.plain.id}=1"
+        first_tab = self._quote_of(self._pay_page(query))
+        second_tab = self._quote_of(self._pay_page(query))
+        values = self._start(first_tab, 250.0)
+        Tx = self.env["payment.transaction"].sudo()
+        Tx._handle_notification_data(
+            "demo",
+            {
+                "reference": values["reference"],
+                "simulated_state": "done",
+                "payment_details": "4242",
+            },
+        )
+        tx = Tx.search([("reference", "=", values["reference"])])
+        self.assertEqual((tx.state, tx.is_post_processed), ("done", False))
+        with (
+            self.assertRaisesRegex(JsonRpcException, "already under way"),
+            mute_logger("odoo.http"),
+        ):
+            self._start(second_tab, 250.0)
+        tx._post_process()
+        self.assertIn(self.plain.payment_state, ("paid", "in_payment"))
+        self.assertEqual(len(self.plain.transaction_ids), 1)
+
     def test_on_account_oldest_first(self):
         older = self._invoice(100.0, days_ago=60, due_in=0)
         self.authenticate(self.user.login, self.password)

@@ -73,9 +73,19 @@ class Browser:
 
 def psql(db, sql):
     out = subprocess.run(
-        ["bash", "-c", f'source "{ROOT}/bin/lib.sh"; start_pg >/dev/null; '
-         f'"$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d {db} -tAc "$1"', "bash", sql],
-        capture_output=True, text=True, check=True,
+        [
+            "bash",
+            "-c",
+            (
+                f'source "{ROOT}/bin/lib.sh"; start_pg >/dev/null; '
+                f'"$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d {db} -tAc "$1"'
+            ),
+            "bash",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip()
 
@@ -84,12 +94,14 @@ def pdf_text(data):
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(data)
         f.flush()
-        return subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["pdftotext", f.name, "-"], check=False, capture_output=True, text=True
+        ).stdout
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CC_CLUSTER_PORT", 8080)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CC_CLUSTER_PORT", "8080")))
     parser.add_argument("--db", default="cc_load")
     args = parser.parse_args()
     a, b = f"http://127.0.0.1:{args.port + 1}", f"http://127.0.0.1:{args.port + 2}"
@@ -98,7 +110,10 @@ def main():
 
     def check(label, ok, detail=""):
         results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'}: {label}{(' (' + detail + ')') if detail else ''}", flush=True)
+        print(
+            f"{'PASS' if ok else 'FAIL'}: {label}{(' (' + detail + ')') if detail else ''}",
+            flush=True,
+        )
 
     # 1. one session, both servers
     # a contact with an invoice still open (earlier runs paid some)
@@ -119,7 +134,12 @@ def main():
     status, headers, _body = browser.open(
         f"{a}/web/login",
         urllib.parse.urlencode(
-            {"login": contact["login"], "password": config["password"], "csrf_token": csrf, "redirect": "/my"}
+            {
+                "login": contact["login"],
+                "password": config["password"],
+                "csrf_token": csrf,
+                "redirect": "/my",
+            }
         ).encode(),
     )
     check("log-in on server a", status in (302, 303), f"{status} {headers.get('Location')}")
@@ -138,7 +158,9 @@ def main():
     invoice = contact["invoices"][0]
     name = psql(args.db, f"SELECT name FROM account_move WHERE id = {invoice}")
     admin = Browser()
-    admin.rpc(f"{a}/web/session/authenticate", {"db": args.db, "login": "admin", "password": "admin"})
+    admin.rpc(
+        f"{a}/web/session/authenticate", {"db": args.db, "login": "admin", "password": "admin"}
+    )
     pdf_sql = (
         "SELECT store_fname FROM ir_attachment WHERE res_model = 'account.move'"
         f" AND res_field = 'invoice_pdf_report_file' AND res_id = {invoice}"
@@ -163,8 +185,14 @@ def main():
             },
         )
     stored = psql(args.db, pdf_sql)
-    on_disk = open(os.path.join(ROOT, ".run", "data", "filestore", args.db, stored), "rb").read() if stored else b""
-    status_b, headers_b, pdf_b = browser.open(f"{b}/my/invoices/{invoice}?report_type=pdf&download=true")
+    on_disk = (
+        open(os.path.join(ROOT, ".run", "data", "filestore", args.db, stored), "rb").read()
+        if stored
+        else b""
+    )
+    status_b, headers_b, pdf_b = browser.open(
+        f"{b}/my/invoices/{invoice}?report_type=pdf&download=true"
+    )
     check(
         f"invoice {name}: PDF made on a (kept in the filestore as {stored}), served by b",
         # byte for byte the file server a wrote; its text is read when the
@@ -204,7 +232,13 @@ def main():
         browser.open(f"{server}/payment/status")
         polls.append(browser.rpc(f"{server}/payment/status/poll", {}).get("state"))
     for _i in range(30):
-        if psql(args.db, f"SELECT is_post_processed FROM payment_transaction WHERE reference = '{tx['reference']}'") == "t":
+        if (
+            psql(
+                args.db,
+                f"SELECT is_post_processed FROM payment_transaction WHERE reference = '{tx['reference']}'",
+            )
+            == "t"
+        ):
             break
         time.sleep(2)
     row = psql(

@@ -62,7 +62,9 @@ if "env" not in globals():
         f'cp -a "$CC_STATE/data/filestore/{args.source}" "$CC_STATE/data/filestore/{args.db}"'
     )
     if copy.returncode:
-        sys.exit(f"Could not copy {args.source} (is a server still connected to it?): {copy.stderr}")
+        sys.exit(
+            f"Could not copy {args.source} (is a server still connected to it?): {copy.stderr}"
+        )
     common = [
         f"--addons-path={addons}",
         *db_args,
@@ -102,11 +104,9 @@ if "env" not in globals():
 # ---------------------------------------------------------------------------
 # Part 2: inside `odoo shell` (globals: env, odoo)
 # ---------------------------------------------------------------------------
-import base64  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
-from datetime import timedelta  # noqa: E402
 
 from psycopg2.extensions import TransactionRollbackError  # noqa: E402
 
@@ -118,12 +118,36 @@ WORKERS = int(os.environ["CC_RACE_WORKERS"])
 WORK = os.environ["CC_RACE_DIR"]
 # each job as its ir.cron record calls it (model, method)
 JOBS = [
-    ("customer_connect.ir_cron_connect_invite_batches", "customer_connect.invite.batch", "_cron_process"),
-    ("customer_connect.ir_cron_connect_invitation_reminders", "customer_connect.invitation", "_cron_send_reminders"),
-    ("customer_connect.ir_cron_connect_monthly_statements", "customer_connect.statement", "_cron_send_monthly"),
-    ("customer_connect.ir_cron_connect_daily_status", "customer_connect.daily.status", "_cron_send"),
-    ("customer_connect.ir_cron_connect_equipment_reminders", "customer_connect.equipment", "_cron_send_reminders"),
-    ("customer_connect_dms.ir_cron_dms_background_imports", "customer_connect_dms.importer", "_cron_process_queued"),
+    (
+        "customer_connect.ir_cron_connect_invite_batches",
+        "customer_connect.invite.batch",
+        "_cron_process",
+    ),
+    (
+        "customer_connect.ir_cron_connect_invitation_reminders",
+        "customer_connect.invitation",
+        "_cron_send_reminders",
+    ),
+    (
+        "customer_connect.ir_cron_connect_monthly_statements",
+        "customer_connect.statement",
+        "_cron_send_monthly",
+    ),
+    (
+        "customer_connect.ir_cron_connect_daily_status",
+        "customer_connect.daily.status",
+        "_cron_send",
+    ),
+    (
+        "customer_connect.ir_cron_connect_equipment_reminders",
+        "customer_connect.equipment",
+        "_cron_send_reminders",
+    ),
+    (
+        "customer_connect_dms.ir_cron_dms_background_imports",
+        "customer_connect_dms.importer",
+        "_cron_process_queued",
+    ),
 ]
 CALLS = 8  # calls per job and worker: more than the work needs
 
@@ -134,7 +158,11 @@ company = admin.company_id
 if MODE == "prepare":
     Partner = env["res.partner"]  # noqa: F821
     customers = Partner.search(
-        [("parent_id", "=", False), ("is_company", "=", True), ("company_id", "in", [company.id, False])],
+        [
+            ("parent_id", "=", False),
+            ("is_company", "=", True),
+            ("company_id", "in", [company.id, False]),
+        ],
         order="id",
     )
     # (customers: the demo dealer's 150, for the monthly statements)
@@ -147,7 +175,10 @@ if MODE == "prepare":
         env.ref("customer_connect_dms.profile_generic_customers"),  # noqa: F821
         "\n".join(
             ["number,name,city,country,email"]
-            + [f"{tag}{i:04d},Queue Farm {tag} {i},Ayr,GB,farm{i}@{tag.lower()}.example" for i in range(420)]
+            + [
+                f"{tag}{i:04d},Queue Farm {tag} {i},Ayr,GB,farm{i}@{tag.lower()}.example"
+                for i in range(420)
+            ]
         ).encode(),
         "customers.csv",
     )
@@ -164,7 +195,9 @@ if MODE == "prepare":
         ).encode(),
         "contacts.csv",
     )
-    imported = Partner.search([("ref", "=like", f"{tag}____"), ("parent_id", "=", False)], order="id")
+    imported = Partner.search(
+        [("ref", "=like", f"{tag}____"), ("parent_id", "=", False)], order="id"
+    )
     # bulk invitation: 300 of them, queued as staff do (the job invites)
     batch = env["customer_connect.invite.batch"].with_user(staff)._create_for(imported[:300])  # noqa: F821
     # invitation reminders: the other 100 invited now, the invitations made
@@ -333,6 +366,10 @@ else:  # check
     if not_stamped:
         problems.append(f"monthly statements: {not_stamped} customers not done")
     print(f"prepared: {info}")
-    print("PROBLEMS: " + "; ".join(problems) if problems else "OK: every e-mail queued once, every row written once")
+    print(
+        "PROBLEMS: " + "; ".join(problems)
+        if problems
+        else "OK: every e-mail queued once, every row written once"
+    )
     if problems:
         raise SystemExit(1)

@@ -30,13 +30,13 @@ class Client:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
         self.call_url("/web/session/authenticate", {"db": DB, "login": login, "password": password})
-        self.company = self.call("res.users", "read", [[self.uid], ["company_id"]])[0]["company_id"][0]
+        self.company = self.call("res.users", "read", [[self.uid], ["company_id"]])[0][
+            "company_id"
+        ][0]
 
     def call_url(self, url, params):
         body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}).encode()
-        request = urllib.request.Request(
-            HOST + url, body, {"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(HOST + url, body, {"Content-Type": "application/json"})
         with self.opener.open(request, timeout=300) as response:
             data = json.load(response)
         if "error" in data:

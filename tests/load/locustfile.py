@@ -116,7 +116,9 @@ class Contact(PortalUser):
     def invoice_pdf(self):
         invoice = random.choice(self.me["invoices"])
         self.get(
-            f"/my/invoices/{invoice}?report_type=pdf&download=true", "invoice PDF", "application/pdf"
+            f"/my/invoices/{invoice}?report_type=pdf&download=true",
+            "invoice PDF",
+            "application/pdf",
         )
 
     @task(1)

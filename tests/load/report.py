@@ -47,9 +47,7 @@ def main():
             f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} "
             f"| {float(row['Requests/s']):.2f} |"
         )
-    five = sum(
-        int(f["Occurrences"]) for f in failures if re.search(r"\b5\d\d\b", f["Error"])
-    )
+    five = sum(int(f["Occurrences"]) for f in failures if re.search(r"\b5\d\d\b", f["Error"]))
     print(f"\n5xx responses: {five}; all failures:")
     for f in failures:
         print(f"  - {f['Name']}: {f['Error']} x{f['Occurrences']}")

@@ -39,9 +39,7 @@ def sign_in(host, login, password):
 
 
 def session_valid(host, sid):
-    r = requests.get(
-        f"{host}/my", cookies={"session_id": sid}, allow_redirects=False, timeout=60
-    )
+    r = requests.get(f"{host}/my", cookies={"session_id": sid}, allow_redirects=False, timeout=60)
     return r.status_code == 200
 
 
@@ -51,7 +49,7 @@ def main(host, users):
     cached = {}
     if os.path.exists(SESSIONS_FILE):
         cached = json.load(open(SESSIONS_FILE))
-    needed = CONFIG["contacts"][: users]
+    needed = CONFIG["contacts"][:users]
     logins = [c["login"] for c in needed] + [CONFIG["staff"]["login"], CONFIG["dms_staff"]["login"]]
     passwords = {CONFIG["staff"]["login"]: CONFIG["staff"]["password"]}
     passwords[CONFIG["dms_staff"]["login"]] = CONFIG["dms_staff"]["password"]
@@ -76,7 +74,6 @@ def main(host, users):
         f"in {time.time() - t0:.0f} s",
         flush=True,
     )
-
 
 
 if __name__ == "__main__":
