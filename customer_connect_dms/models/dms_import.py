@@ -125,20 +125,28 @@ class DmsImporter(models.AbstractModel):
         ``pdf_source`` finds the PDFs an export names when they do not ship
         inside it (the drop folder, models/dms_import_invoice_pdf.py). Return the run log
         record."""
+        run = self._new_file_run(
+            kind, profile, data, file_name, source, allow_partial, dry_run=dry_run
+        )
+        self._execute(run, pdf_source=pdf_source)
+        return run
+
+    @api.model
+    def _new_file_run(self, kind, profile, data, file_name, source, allow_partial, **values):
+        """The run log record of a file's import, after the rights check that
+        every entry point makes (``values``: the run's other fields)."""
         self._check_import_rights(kind)
-        run = self.env["customer_connect_dms.import.run"].create(
+        return self.env["customer_connect_dms.import.run"].create(
             {
                 "kind": kind,
                 "profile_id": profile.id,
                 "source": source,
                 "file": base64.b64encode(data or b""),
                 "file_name": file_name,
-                "dry_run": dry_run,
                 "allow_partial": allow_partial,
+                **values,
             }
         )
-        self._execute(run, pdf_source=pdf_source)
-        return run
 
     @api.model
     def _import_records(self, kind, records, dry_run=False, source="api", allow_partial=False):
@@ -299,18 +307,8 @@ class DmsImporter(models.AbstractModel):
         """Queue the import of a (big) file: a cron job checks it whole,
         then writes it chunk by chunk, committing after each (progress on
         the run); the run log record is returned at once."""
-        self._check_import_rights(kind)
-        run = self.env["customer_connect_dms.import.run"].create(
-            {
-                "kind": kind,
-                "profile_id": profile.id,
-                "source": source,
-                "file": base64.b64encode(data or b""),
-                "file_name": file_name,
-                "allow_partial": allow_partial,
-                "state": "queued",
-                "progress": 0.0,
-            }
+        run = self._new_file_run(
+            kind, profile, data, file_name, source, allow_partial, state="queued", progress=0.0
         )
         self.env.ref("customer_connect_dms.ir_cron_dms_background_imports")._trigger()
         return run
