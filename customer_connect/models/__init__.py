@@ -37,3 +37,4 @@ from . import connect_upload
 from . import portal_disputes_reason
 from . import portal_disputes
 from . import portal_disputes_service
+from . import connect_collection_hold

@@ -534,6 +534,18 @@ class TestPortalDisputes(DailyStatusWindowMixin, DisputeCase):
         self.assertFalse(self.env["customer_connect.dispute"].with_user(south_staff).search([]))
 
     # -- left out of overdue figures and reminders ---------------------
+    def test_held_out_of_collections_while_open(self):
+        Hold = self.env["customer_connect.collection.hold"]
+        invoices = self.overdue | self.current
+        today = fields.Date.context_today(self.env.user)
+        self.assertEqual(Hold._holds(invoices, today), {})
+        dispute = self._raise().with_user(self.staff)
+        self.assertEqual(Hold._holds(invoices, today), {self.overdue.id: "dispute"})
+        self.assertEqual(Hold._hold_reasons()["dispute"], "in dispute")
+        dispute.resolution_note = "The price list of March applies."
+        dispute.action_reject()
+        self.assertEqual(Hold._holds(invoices, today), {})
+
     def test_left_out_of_overdue_figures(self):
         Activity = self.env["customer_connect.portal.activity"].with_user(self.farm_user)
         totals = Activity.with_company(self.company)._totals()
