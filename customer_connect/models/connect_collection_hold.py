@@ -4,9 +4,9 @@ from odoo.tools.translate import LazyTranslate
 _lt = LazyTranslate(__name__)
 
 # Why an open invoice is left out of collections (reminders, and what else
-# chases or charges it). Each area that holds invoices adds its reason here
-# and in ``_holds`` (an addon: in its own module, with its own ``_lt``): disputes below; promises to pay, instalment plans and
-# autopay in their own rooms.
+# chases or charges it). Each area that holds invoices adds its reason in
+# ``_hold_reasons`` and ``_holds``, in its own room and with its own ``_lt``:
+# disputes here; promises to pay, instalment plans and autopay in theirs.
 HOLD_REASONS = {
     "dispute": _lt("in dispute"),
 }
