@@ -11,6 +11,11 @@
     "depends": ["customer_connect", "account_payment"],
     "data": [
         "security/portal_payments_security.xml",
+        "security/ir.model.access.csv",
+        "security/portal_remittances_security.xml",
+        "data/portal_remittances_data.xml",
+        "views/portal_remittances_views.xml",
+        "views/portal_remittances_templates.xml",
         "views/connect_access_level_views.xml",
         "views/payment_views.xml",
         "views/portal_payments_templates.xml",

@@ -9,3 +9,7 @@ from . import res_company
 from . import res_partner
 from . import connect_daily_status
 from . import connect_activation_funnel
+from . import portal_remittances
+from . import portal_remittances_matching
+from . import portal_remittances_service
+from . import portal_remittances_demo

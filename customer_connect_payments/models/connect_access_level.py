@@ -5,15 +5,28 @@ class CustomerConnectAccessLevel(models.Model):
     _inherit = "customer_connect.access.level"
 
     can_pay = fields.Boolean("Make payments")
+    # remittances area (models/portal_remittances*.py)
+    can_send_remittance = fields.Boolean("Send remittance advice")
 
     @api.model
     def _portal_areas(self):
-        return {**super()._portal_areas(), "payments": "can_pay"}
+        return {
+            **super()._portal_areas(),
+            "payments": "can_pay",
+            "remittances": "can_send_remittance",
+        }
 
     @api.model
     def _default_levels_values(self):
         # the shipped levels that handle money pay too
         paying = {"full", "accounts_payable", "payments_only"}
         return [
-            {**vals, "can_pay": vals["code"] in paying} for vals in super()._default_levels_values()
+            {
+                **vals,
+                "can_pay": vals["code"] in paying,
+                # a remittance says which invoices a bank transfer pays: the
+                # same levels as paying online (Status only handles no money)
+                "can_send_remittance": vals["code"] in paying,
+            }
+            for vals in super()._default_levels_values()
         ]

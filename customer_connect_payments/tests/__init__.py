@@ -8,3 +8,5 @@ from . import test_payment_disputes
 from . import test_payment_receipt_pdf
 from . import test_payment_amounts
 from . import test_payment_post_processing_race
+from . import test_portal_remittances
+from . import test_portal_remittances_access

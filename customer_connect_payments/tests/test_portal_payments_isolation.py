@@ -7,7 +7,7 @@ import base64
 import inspect
 import json
 
-from odoo import Command, http
+from odoo import Command, fields, http
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -50,10 +50,24 @@ class TestPortalPaymentsIsolation(PayCase):
             }
         )
         cls.golf_order.action_quotation_sent()
+        # remittances: Loch Vale's remittance advice
+        cls.golf_remittance = cls.env["customer_connect.remittance"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.golf.id,
+                "currency_id": cls.company.currency_id.id,
+                "transfer_date": fields.Date.today(),
+                "transfer_amount": 90.0,
+                "payer_reference": "LV-SECRET-BANK",
+                "line_ids": [Command.create({"reference": "LV-SECRET-REMIT", "amount": 90.0})],
+            }
+        )
         cls.golf_markers = (
             cls.golf_invoice.name,
             cls.golf_invoice.ref,
             "LV-SECRET-CARD",
+            "LV-SECRET-BANK",
+            "LV-SECRET-REMIT",
             cls.golf.name,
         )
 
@@ -137,6 +151,24 @@ class TestPortalPaymentsIsolation(PayCase):
             ],
             # the session's own transaction only (none here): nothing to aim
             "/payment/status/poll": [("JSON", "/payment/status/poll", {})],
+            # remittances: Loch Vale's advice, and one sent naming its invoice
+            # (sent as Greenacres', matched to nothing of Loch Vale's)
+            "/my/remittances": ["/my/remittances"],
+            "/my/remittances/page/<int:page>": ["/my/remittances/page/2"],
+            "/my/remittances/<int:remittance_id>": [f"/my/remittances/{self.golf_remittance.id}"],
+            "/my/remittances/new": [
+                "/my/remittances/new",
+                (
+                    "POST",
+                    "/my/remittances/new",
+                    {
+                        "transfer_date": fields.Date.to_string(fields.Date.today()),
+                        "transfer_amount": "90",
+                        "reference": self.golf_invoice.name,
+                        "amount": "90",
+                    },
+                ),
+            ],
         }
 
     def _tx_params(self, quote_token, amount):
@@ -196,6 +228,12 @@ class TestPortalPaymentsIsolation(PayCase):
         self.assertFalse(self.golf_invoice.transaction_ids, "no transaction on Loch Vale's")
         self.assertFalse(self.golf_order.transaction_ids)
         self.assertTrue(self.golf_token.active, "Loch Vale's card is not archived")
+        # the remittance sent naming Loch Vale's invoice matched nothing of it
+        self.assertFalse(
+            self.env["customer_connect.remittance.line"].search(
+                [("move_id", "=", self.golf_invoice.id)]
+            )
+        )
         # and logged out: the same walk, nothing opens but the express link's
         # own customer
         self.logout()
