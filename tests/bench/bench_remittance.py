@@ -159,7 +159,7 @@ def lines_for(count, prefix):
             lines.append({"reference": f"CHQ{i}", "amount": 100 + n / 100})
             expected.append("amount")
         else:  # nothing
-            lines.append({"reference": f"NOPE{i}", "amount": 7.77 + i})
+            lines.append({"reference": f"NOPE{i}", "amount": 1 + i / 100})
             expected.append("none")
     return lines, expected
 
