@@ -153,7 +153,7 @@ class ConnectPortalActivity(PortalAccount):
                 return request.redirect("/my")
             # checked just above, by Odoo's own rule (rules or token) and
             # the area's gate: the PDF is made as the system
-            invoice_sudo._connect_ensure_legal_pdfs()
+            invoice_sudo._connect_try_legal_pdf()
         response = super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )

@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import pdf, sql
 
 from .portal_disputes import OPEN_STATES
@@ -134,6 +134,27 @@ class AccountMove(models.Model):
             )
         # sudo: the PDF attachment, read after check_access above
         return self.sudo().invoice_pdf_report_id
+
+    def _connect_try_legal_pdf(self):
+        """``_connect_ensure_legal_pdfs`` for one invoice a customer opens,
+        which never fails the request: when Odoo refuses to make the
+        invoice's e-invoicing document (its checks of the dealer's data: a
+        bank account, one tax per line... for UBL / Peppol), the invoice
+        keeps no legal PDF (one kept without its e-invoice would stop Odoo's
+        Send from ever making it) and the caller renders it as it stands,
+        as Odoo's portal does for an invoice never sent. Found by the load
+        test: the demo dealer's untaxed invoices to British customers (UBL
+        BIS 3 suggested) answered every download with a 400."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._connect_ensure_legal_pdfs()
+        except UserError as error:
+            _logger.warning(
+                "Invoice %s downloaded without a legal PDF (rendered as it stands): %s",
+                self.id,
+                error,
+            )
 
     def _connect_documents_pdf(self):
         """These invoices and credit notes as one PDF ("Download selected as

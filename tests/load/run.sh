@@ -54,6 +54,10 @@ start_pg
 PSQL=("$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d "$DB" -tA)
 [ -f "$CC_STATE/load/config.json" ] || "$ODOO_PYTHON" "$ROOT/tests/load/prepare.py" --db "$DB"
 
+# web.base.url: the address the customers reach, the balancer, as a dealer's
+# is its public address (links in e-mails; wkhtmltopdf fetched the reports'
+# CSS and fonts there before they were inlined)
+"${PSQL[@]}" -c "UPDATE ir_config_parameter SET value = 'http://127.0.0.1:$PORT' WHERE key = 'web.base.url'" >/dev/null
 trap '[ "$KEEP" = 1 ] || "$ROOT/bin/cluster" stop >/dev/null' EXIT
 if [ "$REUSE" = 0 ] || ! curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/health"; then
   "$ROOT/bin/cluster" stop >/dev/null
