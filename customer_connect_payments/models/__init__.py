@@ -9,3 +9,4 @@ from . import res_company
 from . import res_partner
 from . import connect_daily_status
 from . import connect_activation_funnel
+from . import payment_reminder

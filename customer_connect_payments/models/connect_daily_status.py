@@ -6,5 +6,10 @@ class CustomerConnectDailyStatus(models.AbstractModel):
 
     @api.model
     def _connect_daily_status_sources(self):
-        # payments received through the portal (section 50)
-        return [*super()._connect_daily_status_sources(), "customer_connect.payment.service"]
+        # payments received through the portal (section 50), payment
+        # reminders sent and left out (section 55)
+        return [
+            *super()._connect_daily_status_sources(),
+            "customer_connect.payment.service",
+            "customer_connect.payment.reminder.service",
+        ]
