@@ -2,7 +2,7 @@
     "name": "Customer Connect Payments",
     "summary": "Customers pay invoices, or an amount on account, by card or ACH "
     "from the Customer Connect portal",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Payment",
     "license": "LGPL-3",
     "author": "Customer Connect",
@@ -21,6 +21,11 @@
         "views/portal_payments_templates.xml",
         "views/mail_layout_templates.xml",
         "data/mail_template_data.xml",
+        # payment reminders
+        "security/ir.model.access.csv",
+        "security/payment_reminder_security.xml",
+        "data/payment_reminder_data.xml",
+        "views/payment_reminder_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,10 +1,15 @@
 from werkzeug.urls import url_encode
 
-from odoo import models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    connect_no_reminders = fields.Boolean(
+        "No payment reminders",
+        help="This customer's contacts are sent no payment reminders.",
+    )
 
     def _connect_pay_url(self, amount=None, currency=None):
         """Where a statement's QR code leads: the portal's pay page, behind

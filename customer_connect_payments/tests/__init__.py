@@ -10,3 +10,4 @@ from . import test_payment_amounts
 from . import test_payment_post_processing_race
 from . import test_portal_remittances
 from . import test_portal_remittances_access
+from . import test_payment_reminders
