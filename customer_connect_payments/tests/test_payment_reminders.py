@@ -10,6 +10,8 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.customer_connect.tests import test_portal_isolation
+
 from .common import PayCase
 
 TODAY = "2026-03-10"
@@ -336,3 +338,30 @@ class TestPaymentRemindersTwoServers(TransactionCase):
         with self.registry.cursor() as cr_c:
             self.assertFalse(self._job(cr_c))
         self.assertEqual(self._sent(), dict.fromkeys(self.ids["customers"], 1))
+
+
+# the reminders area's line of the capability matrix: it has no page of its
+# own (the reminder is an e-mail); a contact reads its customer's reminders
+# over JSON-RPC exactly when its level receives them
+REMINDERS_MATRIX_RPC = {"customer_connect.payment.reminder": "reminders"}
+
+
+@tagged("post_install", "-at_install")
+class TestRemindersCapabilityMatrix(test_portal_isolation.TestCapabilityMatrix):
+    """The reminders area's line of customer_connect's capability matrix."""
+
+    matrix_pages = {}
+    matrix_rpc = REMINDERS_MATRIX_RPC
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["customer_connect.payment.reminder"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.farm.id,
+                "step": 7,
+                "date": fields.Date.today(),
+                "state": "sent",
+            }
+        )
