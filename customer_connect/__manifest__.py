@@ -70,6 +70,15 @@
         "views/web_leads_templates.xml",
         "views/portal_project_status_templates.xml",
         "views/portal_disputes_templates.xml",
+        # promises to pay and instalment plans (issue 21): their rooms
+        "security/portal_promises_security.xml",
+        "data/portal_promises_data.xml",
+        "views/portal_promises_views.xml",
+        "views/portal_promises_templates.xml",
+        "security/portal_plans_security.xml",
+        "data/portal_plans_data.xml",
+        "views/portal_plans_views.xml",
+        "views/portal_plans_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -10,3 +10,7 @@ from . import portal_orders
 from . import web_leads
 from . import portal_project_status
 from . import portal_disputes
+
+# promises to pay and instalment plans (issue 21)
+from . import portal_promises
+from . import portal_plans

@@ -38,3 +38,11 @@ from . import portal_disputes_reason
 from . import portal_disputes
 from . import portal_disputes_service
 from . import connect_collection_hold
+
+# promises to pay and instalment plans (issue 21)
+from . import portal_promises
+from . import portal_promises_service
+from . import portal_promises_links
+from . import portal_plans
+from . import portal_plans_service
+from . import portal_plans_links

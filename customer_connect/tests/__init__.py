@@ -30,3 +30,7 @@ from . import test_portal_list
 from . import test_portal_home
 from . import test_existing_logins
 from . import test_portal_replica
+
+# promises to pay and instalment plans (issue 21)
+from . import test_portal_promises
+from . import test_portal_plans
