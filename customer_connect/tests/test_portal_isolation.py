@@ -107,6 +107,21 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             )
         )
         cls.golf_dispute_file = cls.golf_dispute.message_ids.attachment_ids
+        # Loch Vale's instalment plan, asked by its own contact (made as the
+        # system: the walk only aims at its page)
+        cls.golf_plan = cls.env["customer_connect.plan"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.golf.id,
+                "move_id": cls.golf_invoice.id,
+                "amount": cls.golf_invoice.amount_residual,
+                "customer_note": "Loch Vale secret plan note",
+                "line_ids": [
+                    Command.create({"date_due": "2100-01-01", "amount": 45}),
+                    Command.create({"date_due": "2100-02-01", "amount": 45}),
+                ],
+            }
+        )
         cls.env["customer_connect.dispute"].with_user(cls.farm_user).with_company(
             cls.company
         )._connect_raise(
@@ -128,6 +143,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             cls.golf_order.name,
             cls.golf.name,
             "Greenkeeper's shed",
+            "Loch Vale secret plan note",
             f"/my/projects/image/{cls.golf_project.order_line[-1].id}",
         )
 
@@ -220,6 +236,25 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             "/my/disputes/<int:dispute_id>/files/<int:attachment_id>": [
                 f"/my/disputes/{self.golf_dispute.id}/files/{self.golf_dispute_file.id}",
             ],
+            # promises to pay: promising Loch Vale's invoice, the lists
+            "/my/promises/new": [
+                f"/my/promises/new?invoice={inv}",
+                (
+                    "POST",
+                    "/my/promises/new",
+                    {"invoice_ids": inv, "date_promised": "2100-01-01", "amount": "10"},
+                ),
+            ],
+            "/my/promises": ["/my/promises?filterby=all"],
+            "/my/promises/page/<int:page>": ["/my/promises/page/2?filterby=all"],
+            # instalment plans: asking one on Loch Vale's invoice, its plan
+            "/my/invoices/<int:invoice_id>/plan": [
+                f"/my/invoices/{inv}/plan",
+                ("POST", f"/my/invoices/{inv}/plan", {"date_due": "2100-01-01", "amount": "90"}),
+            ],
+            "/my/plans": ["/my/plans"],
+            "/my/plans/page/<int:page>": ["/my/plans/page/2"],
+            "/my/plans/<int:plan_id>": [f"/my/plans/{self.golf_plan.id}"],
             # switching to a company the login does not work with
             "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
             # the public Request Info form (web leads): nothing of any customer
@@ -270,6 +305,14 @@ class TestPortalIsolation(ConnectCase, HttpCase):
         self.assertEqual(
             self.env["customer_connect.dispute"].search([("move_id", "=", self.golf_invoice.id)]),
             self.golf_dispute,
+        )
+        # nor a promise or another plan made on Loch Vale's invoice
+        self.assertFalse(
+            self.env["customer_connect.promise"].search([("partner_id", "=", self.golf.id)])
+        )
+        self.assertEqual(
+            self.env["customer_connect.plan"].search([("move_id", "=", self.golf_invoice.id)]),
+            self.golf_plan,
         )
         # and over JSON-RPC, model by model
         for model, fields in (
@@ -354,6 +397,9 @@ MATRIX_PAGES = {
     "/my/open-orders": "orders",
     "/my/history": "activity",  # account history
     "/my/purchases": "activity",  # purchase history
+    "/my/promises": "promises",
+    "/my/promises/new": "promises",
+    "/my/plans": "plans",
 }
 MATRIX_RPC = {
     "account.move": "activity",

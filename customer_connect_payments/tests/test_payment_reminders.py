@@ -343,6 +343,7 @@ class TestPaymentRemindersTwoServers(TransactionCase):
 # the reminders area's line of the capability matrix: it has no page of its
 # own (the reminder is an e-mail); a contact reads its customer's reminders
 # over JSON-RPC exactly when its level receives them
+REMINDERS_MATRIX_PAGES = {}
 REMINDERS_MATRIX_RPC = {"customer_connect.payment.reminder": "reminders"}
 
 
@@ -350,7 +351,7 @@ REMINDERS_MATRIX_RPC = {"customer_connect.payment.reminder": "reminders"}
 class TestRemindersCapabilityMatrix(test_portal_isolation.TestCapabilityMatrix):
     """The reminders area's line of customer_connect's capability matrix."""
 
-    matrix_pages = {}
+    matrix_pages = REMINDERS_MATRIX_PAGES
     matrix_rpc = REMINDERS_MATRIX_RPC
 
     @classmethod
