@@ -11,11 +11,18 @@
     "depends": ["customer_connect", "account_payment"],
     "data": [
         "security/portal_payments_security.xml",
+        # autopay (issue 21)
+        "security/ir.model.access.csv",
+        "security/autopay_security.xml",
         "views/connect_access_level_views.xml",
         "views/payment_views.xml",
         "views/portal_payments_templates.xml",
         "views/mail_layout_templates.xml",
         "data/mail_template_data.xml",
+        # autopay (issue 21)
+        "views/autopay_views.xml",
+        "views/autopay_templates.xml",
+        "data/autopay_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

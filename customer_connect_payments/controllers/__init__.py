@@ -1,1 +1,2 @@
 from . import portal_payments
+from . import autopay

@@ -9,3 +9,7 @@ from . import res_company
 from . import res_partner
 from . import connect_daily_status
 from . import connect_activation_funnel
+
+# autopay (issue 21)
+from . import connect_autopay
+from . import connect_autopay_inherits

@@ -8,3 +8,4 @@ from . import test_payment_disputes
 from . import test_payment_receipt_pdf
 from . import test_payment_amounts
 from . import test_payment_post_processing_race
+from . import test_autopay
