@@ -428,7 +428,7 @@ class CustomerConnectAutopay(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    f"SELECT ap.id {self._waiting_query()} "  # noqa: S608 (constant SQL)
+                    f"SELECT ap.id {self._waiting_query()} "  # constant SQL, values as parameters
                     "ORDER BY ap.id LIMIT %(batch)s FOR UPDATE OF ap SKIP LOCKED",
                     {**params, "batch": batch},
                     log_exceptions=False,
@@ -444,7 +444,7 @@ class CustomerConnectAutopay(models.Model):
     @api.model
     def _count_waiting(self, now, today):
         self.env.cr.execute(
-            f"SELECT count(*) {self._waiting_query()}",  # noqa: S608 (constant SQL)
+            f"SELECT count(*) {self._waiting_query()}",  # constant SQL, values as parameters
             {"now": now, "recheck": now - RECHECK, "today": today},
         )
         return self.env.cr.fetchone()[0]
