@@ -107,20 +107,24 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             )
         )
         cls.golf_dispute_file = cls.golf_dispute.message_ids.attachment_ids
-        # Loch Vale's instalment plan, asked by its own contact (made as the
-        # system: the walk only aims at its page)
-        cls.golf_plan = cls.env["customer_connect.plan"].create(
-            {
-                "company_id": cls.company.id,
-                "partner_id": cls.golf.id,
-                "move_id": cls.golf_invoice.id,
-                "amount": cls.golf_invoice.amount_residual,
-                "customer_note": "Loch Vale secret plan note",
-                "line_ids": [
-                    Command.create({"date_due": "2100-01-01", "amount": 45}),
-                    Command.create({"date_due": "2100-02-01", "amount": 45}),
-                ],
-            }
+        # Loch Vale's instalment plan, as its own contact would have asked it
+        # (sudo: made as the system, the walk only aims at its page)
+        cls.golf_plan = (
+            cls.env["customer_connect.plan"]
+            .sudo()
+            .create(
+                {
+                    "company_id": cls.company.id,
+                    "partner_id": cls.golf.id,
+                    "move_id": cls.golf_invoice.id,
+                    "amount": cls.golf_invoice.amount_residual,
+                    "customer_note": "Loch Vale secret plan note",
+                    "line_ids": [
+                        Command.create({"date_due": "2100-01-01", "amount": 45}),
+                        Command.create({"date_due": "2100-02-01", "amount": 45}),
+                    ],
+                }
+            )
         )
         cls.env["customer_connect.dispute"].with_user(cls.farm_user).with_company(
             cls.company
