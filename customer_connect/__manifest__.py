@@ -2,7 +2,7 @@
     "name": "Customer Connect",
     "summary": "Customer portal for equipment dealers: customer accounts, "
     "invitations, access levels, e-mail history, dealership users",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",

@@ -1,6 +1,7 @@
 def post_init_hook(env):
-    """The dealer companies' shipped levels that handle money pay, and
-    receive payment reminders and send remittance advice, too."""
-    env["customer_connect.access.level"].with_context(active_test=False).search(
-        [("code", "in", ("full", "accounts_payable", "payments_only"))]
-    ).write({"can_pay": True, "can_receive_reminders": True, "can_send_remittance": True})
+    """The dealer companies' shipped levels, made when customer_connect was
+    installed, open this addon's areas where a new install opens them (the
+    levels that handle money pay, receive reminders and send remittances)."""
+    env["customer_connect.access.level"]._open_areas_on_shipped_levels(
+        ("payments", "reminders", "remittances")
+    )

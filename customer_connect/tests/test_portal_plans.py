@@ -100,6 +100,22 @@ class TestPortalPlans(ConnectCase, HttpCase):
         response = self._post(self.tractor, dates, amounts)
         self.assertIn("has a plan", response.text)
 
+    def test_first_proposal_adds_up_and_is_accepted_as_it_stands(self):
+        """The form opens with a schedule the contact can send unchanged:
+        the cents a three-way split leaves go to the last instalment."""
+        odd = self.init_invoice(
+            "out_invoice", partner=self.farm, amounts=[1000.01], invoice_date=self.today, post=True
+        )
+        Plan = self.Plan.with_user(self.farm_user).with_company(self.company)
+        proposal = Plan._connect_first_proposal(odd, self.today)
+        self.assertEqual(len(proposal), 3)
+        self.assertAlmostEqual(sum(amount for _day, amount in proposal), odd.amount_residual)
+        self.assertEqual(len({amount for _day, amount in proposal}), 2, "the cents go last")
+        plan = Plan._connect_ask(
+            odd.id, [str(day) for day, _a in proposal], [str(a) for _d, a in proposal]
+        )
+        self.assertEqual(plan.instalment_count, 3)
+
     def test_hostile_inputs_say_what_is_wrong_and_keep_what_was_typed(self):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
         dates, amounts = self._schedule(3)
