@@ -2,14 +2,13 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..hooks import post_init_hook, uninstall_hook
 from .common import ConnectCase
 
 
-@tagged("post_install", "-at_install")
-class TestExistingLogins(ConnectCase):
+class ExistingLoginsCase(ConnectCase):
     """A dealer's Odoo with portal logins made before Customer Connect was
     installed. Our addons are installed in the test database already, so
     the logins are made as Odoo made them (its portal wizard's way: a share
@@ -99,6 +98,11 @@ class TestExistingLogins(ConnectCase):
             .create({})
         )
         return wizard.user_ids.filtered(lambda line: line.partner_id == contact)
+
+
+@tagged("post_install", "-at_install")
+class TestExistingLogins(ExistingLoginsCase):
+    """Install, Odoo's wizard afterwards, the default level, uninstall."""
 
     def test_install_reads_what_odoo_knows(self):
         signed_in = self._odoo_portal_login(
@@ -395,3 +399,26 @@ class TestExistingLogins(ConnectCase):
         self.assertEqual(self.golf_keeper.connect_access_level_id, self._level("full"))
         Logins.with_user(self.staff_admin)._apply_default_level(self.company)
         self.assertEqual(self.golf_keeper.connect_access_level_id, self._level("accounts_payable"))
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultLevelFromInstallTour(ExistingLoginsCase, HttpCase):
+    def test_tour_settings_apply_the_new_default(self):
+        """The dealer picks the company's default level in Settings after the
+        install and applies it to the contacts still on the install's."""
+        self._odoo_portal_login(self.farm_billing, logins=[datetime(2026, 3, 1, 9)])
+        self._odoo_portal_login(self.golf_keeper)
+        self._odoo_portal_login(self.farm_fiona)
+        post_init_hook(self.env)
+        self._set_level(self.farm_fiona, "status_only")
+        self.env.flush_all()
+        self.start_tour(
+            "/odoo/settings#customer_connect",
+            "customer_connect_default_level_from_install",
+            login=self.settings_admin.login,
+        )
+        self.env.invalidate_all()
+        payable = self._level("accounts_payable")
+        self.assertEqual(self.company.connect_default_access_level_id, payable)
+        self.assertEqual((self.farm_billing | self.golf_keeper).connect_access_level_id, payable)
+        self.assertEqual(self.farm_fiona.connect_access_level_id, self._level("status_only"))
