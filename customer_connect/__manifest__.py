@@ -79,6 +79,9 @@
         "data/portal_plans_data.xml",
         "views/portal_plans_views.xml",
         "views/portal_plans_templates.xml",
+        # credit shown (issue 21): its room
+        "views/portal_credit_views.xml",
+        "views/portal_credit_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

@@ -454,7 +454,8 @@ class TestRemindersCapabilityMatrix(test_portal_isolation.TestCapabilityMatrix):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["customer_connect.payment.reminder"].create(
+        # sudo: reminders are made by the job, never by a user
+        cls.env["customer_connect.payment.reminder"].sudo().create(
             {
                 "company_id": cls.company.id,
                 "partner_id": cls.farm.id,
