@@ -1,8 +1,48 @@
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.customer_connect.models import ir_actions_report
 
 from .common import ConnectCase, pdf_text
 
 LETTERHEAD = ("Northfield Machinery Ltd", "12 Station Road", "Perth", "PH1 5AB")
+
+
+class CountingServer(ThreadingHTTPServer):
+    """An HTTP server on a free port of 127.0.0.1 that answers 404 to
+    everything and keeps the paths asked."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.paths = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                server.paths.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def pdf_fonts(pdf):
+    """The fonts of a PDF as poppler's pdffonts lists them."""
+    return subprocess.run(
+        ["pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 @tagged("post_install", "-at_install")
@@ -214,3 +254,42 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
         self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "200")
         self.env["ir.config_parameter"].sudo().set_param("report.print_delay", "50")
         self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "50")
+
+    def test_pdfs_fetch_nothing_from_odoo(self):
+        """The invoice, the statement and the payment receipt are rendered
+        with nothing asked back over HTTP (wkhtmltopdf, started by a worker,
+        asking the same server for the report's CSS waited for a free worker
+        under load: issue 19), still in the report's own font (Lato, from
+        the inlined CSS). ``report.url`` points at a server that counts what
+        is asked; the report bundles' attachments are removed first, as on
+        a server that has not served them yet."""
+        server = CountingServer()
+        self.addCleanup(server.stop)
+        self.env["ir.config_parameter"].sudo().set_param("report.url", server.url)
+        self.env["ir.attachment"].search(
+            [("url", "=like", "/web/assets/%/web.report_assets_%")]
+        ).unlink()
+        ir_actions_report._PRUNED.clear()
+        self.init_invoice("out_invoice", partner=self.farm, amounts=[1250.1], post=True)
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({})
+            ._create_payments()
+        )
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        documents = {
+            "invoice": Report._render_qweb_pdf("account.account_invoices", self.invoice.ids)[0],
+            "statement": self.env["customer_connect.statement"]
+            .with_context(force_report_rendering=True)
+            ._render_pdf(self.farm, self.company),
+            "receipt": Report._render_qweb_pdf(
+                "account.action_report_payment_receipt", payment.ids
+            )[0],
+        }
+        self.assertEqual(server.paths, [], "nothing asked back over HTTP")
+        for what, pdf in documents.items():
+            text = pdf_text(pdf)
+            self.assertLetterhead(text, what)
+            self.assertIn(self.invoice.name, text, what)
+            self.assertIn("Lato", pdf_fonts(pdf), f"{what}: the report's font, embedded")
