@@ -22,7 +22,7 @@ class CountingServer(ThreadingHTTPServer):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):  # http.server calls it by that name
                 server.paths.append(self.path)
                 self.send_error(404)
 
