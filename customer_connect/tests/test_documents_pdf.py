@@ -2,6 +2,7 @@ import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.customer_connect.models import ir_actions_report
@@ -293,3 +294,32 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
             self.assertLetterhead(text, what)
             self.assertIn(self.invoice.name, text, what)
             self.assertIn("Lato", pdf_fonts(pdf), f"{what}: the report's font, embedded")
+
+    def test_invoice_whose_e_invoice_odoo_refuses(self):
+        """An invoice whose e-invoicing document Odoo refuses to make (UBL
+        BIS 3 for the customer, the dealer with no bank account nor VAT
+        number: Odoo's checks fail) downloads rendered as it stands, not as
+        a 400, and keeps no legal PDF (one kept without its e-invoice would
+        stop Odoo's Send from ever making it)."""
+        self.farm.invoice_edi_format = "ubl_bis3"
+        invoice = self._gbp_invoice(50.0)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self._as_customer(invoice)._connect_ensure_legal_pdfs()
+        self.assertFalse(invoice.invoice_pdf_report_id, "the failed attempt kept nothing")
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with self.assertLogs("odoo.addons.customer_connect.models.account_move", "WARNING"):
+            downloaded = self._download(f"/my/invoices/{invoice.id}?report_type=pdf&download=1")
+        # (under test, the report's HTML)
+        self.assertIn(invoice.name, downloaded.decode())
+        invoice.invalidate_recordset()
+        self.assertFalse(invoice.invoice_pdf_report_id, "no legal PDF kept")
+        self.assertFalse(invoice.ubl_cii_xml_id, "nor an e-invoice")
+        # the same invoice, rendered for real, reads as the invoice
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)[0]
+        )
+        text = pdf_text(pdf)
+        self.assertLetterhead(text, "invoice without its e-invoice")
+        self.assertIn(invoice.name, text)
