@@ -1,9 +1,13 @@
+import os
+import pathlib
+import re
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import file_path
 
 from odoo.addons.customer_connect.models import ir_actions_report
 
@@ -323,3 +327,42 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
         text = pdf_text(pdf)
         self.assertLetterhead(text, "invoice without its e-invoice")
         self.assertIn(invoice.name, text)
+
+    def test_report_resources_made_without_http(self):
+        """What a report page asks of Odoo is made here: a barcode and a
+        ``/web/image`` (as the user printing: one it may not read is left
+        out) as data: URIs, a module's static file as a file: URL whose
+        folder wkhtmltopdf may read; anything else of Odoo's, or a file
+        outside a module's static folder, is left out (``data:,``) with a
+        warning."""
+        Report = self.env["ir.actions.report"].with_user(self.portal_user)
+        own = self.portal_user.partner_id
+        other = self._strangers()[0].partner_id
+        page = (
+            '<img src="/report/barcode/QR/INV-0001"/>'
+            '<img src="/report/barcode/?barcode_type=Code128&amp;value=42&amp;width=300"/>'
+            f'<img src="/web/image/res.partner/{own.id}/avatar_128"/>'
+            f'<img src="/web/image/res.partner/{other.id}/avatar_128"/>'
+            '<div style="background-image: url(&#34;/web/static/img/placeholder.png&#34;)"/>'
+            '<div style="background-image: url()"/>'
+            '<img src="/customer_connect/static/../__manifest__.py"/>'
+            '<img src="/my/invoices"/>'
+            '<img src="https://www.example.com/logo.png"/>'
+        )
+        with self.assertLogs(
+            "odoo.addons.customer_connect.models.ir_actions_report", "WARNING"
+        ) as logs:
+            made = Report._connect_inline_used_css(page)
+        sources = re.findall(r'src="([^"]*)"', made)
+        self.assertTrue(sources[0].startswith("data:image/png;base64,"), "QR code")
+        self.assertTrue(sources[1].startswith("data:image/png;base64,"), "Code 128")
+        self.assertTrue(sources[2].startswith("data:image/"), "the contact's own avatar")
+        self.assertEqual(sources[3], "data:,", "another customer's contact: not readable")
+        placeholder = file_path("web/static/img/placeholder.png")
+        self.assertIn(f"url({pathlib.Path(placeholder).as_uri()})", made)
+        self.assertIn("url(data:,)", made, "an empty url() is not the page's own address")
+        self.assertEqual(sources[4:6], ["data:,", "data:,"], "no module file, no page")
+        self.assertEqual(sources[6], "https://www.example.com/logo.png", "not Odoo: left")
+        self.assertEqual(len(logs.output), 3, logs.output)
+        args = Report._build_wkhtmltopdf_args(self.env.ref("base.paperformat_euro"), False)
+        self.assertIn(os.path.dirname(placeholder), args, "wkhtmltopdf may read that folder")
