@@ -209,11 +209,10 @@ class IrActionsReport(models.Model):
         return command_args
 
     def _prepare_html(self, html, report_model=False):
-        bodies, res_ids, header, footer, specific_paperformat_args = super()._prepare_html(
-            html, report_model=report_model
-        )
-        if bodies is None or isinstance(bodies, dict):
-            return bodies, res_ids, header, footer, specific_paperformat_args
+        prepared = super()._prepare_html(html, report_model=report_model)
+        if not prepared:  # no layout: Odoo's empty answer
+            return prepared
+        bodies, res_ids, header, footer, specific_paperformat_args = prepared
         return (
             [self._connect_inline_used_css(body) for body in bodies],
             res_ids,
