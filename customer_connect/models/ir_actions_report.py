@@ -132,7 +132,7 @@ def _readable_font_src(face):
     """``face`` (an @font-face rule) with one ``src``: the first source of
     its last ``src`` declaration in a format wkhtmltopdf reads (a bundle
     offers each font as eot, woff2, woff, ttf and svg for the browsers;
-    inlined, each format would cost its size on every page)."""
+    QtWebKit 4.8 reads truetype, opentype and woff only)."""
     declarations = FONT_SRC.findall(face)
     if not declarations:
         return face
