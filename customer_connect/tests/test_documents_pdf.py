@@ -1,8 +1,53 @@
+import os
+import pathlib
+import re
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import file_path
+
+from odoo.addons.customer_connect.models import ir_actions_report
 
 from .common import ConnectCase, pdf_text
 
 LETTERHEAD = ("Northfield Machinery Ltd", "12 Station Road", "Perth", "PH1 5AB")
+
+
+class CountingServer(ThreadingHTTPServer):
+    """An HTTP server on a free port of 127.0.0.1 that answers 404 to
+    everything and keeps the paths asked."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.paths = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # http.server calls it by that name
+                server.paths.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def pdf_fonts(pdf):
+    """The fonts of a PDF as poppler's pdffonts lists them."""
+    return subprocess.run(
+        ["pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 @tagged("post_install", "-at_install")
@@ -214,3 +259,110 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
         self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "200")
         self.env["ir.config_parameter"].sudo().set_param("report.print_delay", "50")
         self.assertEqual(delay(Report.with_context(connect_print_delay=200)), "50")
+
+    def test_pdfs_fetch_nothing_from_odoo(self):
+        """The invoice, the statement and the payment receipt are rendered
+        with nothing asked back over HTTP (wkhtmltopdf, started by a worker,
+        asking the same server for the report's CSS waited for a free worker
+        under load: issue 19), still in the report's own font (Lato, from
+        the inlined CSS). ``report.url`` points at a server that counts what
+        is asked; the report bundles' attachments are removed first, as on
+        a server that has not served them yet."""
+        server = CountingServer()
+        self.addCleanup(server.stop)
+        self.env["ir.config_parameter"].sudo().set_param("report.url", server.url)
+        self.env["ir.attachment"].search(
+            [("url", "=like", "/web/assets/%/web.report_assets_%")]
+        ).unlink()
+        ir_actions_report._PRUNED.clear()
+        self.init_invoice("out_invoice", partner=self.farm, amounts=[1250.1], post=True)
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({})
+            ._create_payments()
+        )
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        documents = {
+            "invoice": Report._render_qweb_pdf("account.account_invoices", self.invoice.ids)[0],
+            "statement": self.env["customer_connect.statement"]
+            .with_context(force_report_rendering=True)
+            ._render_pdf(self.farm, self.company),
+            "receipt": Report._render_qweb_pdf(
+                "account.action_report_payment_receipt", payment.ids
+            )[0],
+        }
+        self.assertEqual(server.paths, [], "nothing asked back over HTTP")
+        for what, pdf in documents.items():
+            text = pdf_text(pdf)
+            self.assertLetterhead(text, what)
+            self.assertIn(self.invoice.name, text, what)
+            self.assertIn("Lato", pdf_fonts(pdf), f"{what}: the report's font, embedded")
+
+    def test_invoice_whose_e_invoice_odoo_refuses(self):
+        """An invoice whose e-invoicing document Odoo refuses to make (UBL
+        BIS 3 for the customer, the dealer with no bank account nor VAT
+        number: Odoo's checks fail) downloads rendered as it stands, not as
+        a 400, and keeps no legal PDF (one kept without its e-invoice would
+        stop Odoo's Send from ever making it)."""
+        self.farm.invoice_edi_format = "ubl_bis3"
+        invoice = self._gbp_invoice(50.0)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self._as_customer(invoice)._connect_ensure_legal_pdfs()
+        self.assertFalse(invoice.invoice_pdf_report_id, "the failed attempt kept nothing")
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with self.assertLogs("odoo.addons.customer_connect.models.account_move", "WARNING"):
+            downloaded = self._download(f"/my/invoices/{invoice.id}?report_type=pdf&download=1")
+        # (under test, the report's HTML)
+        self.assertIn(invoice.name, downloaded.decode())
+        invoice.invalidate_recordset()
+        self.assertFalse(invoice.invoice_pdf_report_id, "no legal PDF kept")
+        self.assertFalse(invoice.ubl_cii_xml_id, "nor an e-invoice")
+        # the same invoice, rendered for real, reads as the invoice
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)[0]
+        )
+        text = pdf_text(pdf)
+        self.assertLetterhead(text, "invoice without its e-invoice")
+        self.assertIn(invoice.name, text)
+
+    def test_report_resources_made_without_http(self):
+        """What a report page asks of Odoo is made here: a barcode and a
+        ``/web/image`` (as the user printing: one it may not read is left
+        out) as data: URIs, a module's static file as a file: URL whose
+        folder wkhtmltopdf may read; anything else of Odoo's, or a file
+        outside a module's static folder, is left out (``data:,``) with a
+        warning."""
+        Report = self.env["ir.actions.report"].with_user(self.portal_user)
+        own = self.portal_user.partner_id
+        other = self._strangers()[0].partner_id
+        page = (
+            '<img src="/report/barcode/QR/INV-0001"/>'
+            '<img src="/report/barcode/?barcode_type=Code128&amp;value=42&amp;width=300"/>'
+            f'<img src="/web/image/res.partner/{own.id}/avatar_128"/>'
+            f'<img src="/web/image/res.partner/{other.id}/avatar_128"/>'
+            '<div style="background-image: url(&#34;/web/static/img/placeholder.png&#34;)"/>'
+            '<div style="background-image: url()"/>'
+            '<img src="/customer_connect/static/../__manifest__.py"/>'
+            '<img src="/my/invoices"/>'
+            '<img src="https://www.example.com/logo.png"/>'
+        )
+        with self.assertLogs(
+            "odoo.addons.customer_connect.models.ir_actions_report", "WARNING"
+        ) as logs:
+            made = Report._connect_inline_used_css(page)
+        sources = re.findall(r'src="([^"]*)"', made)
+        self.assertTrue(sources[0].startswith("data:image/png;base64,"), "QR code")
+        self.assertTrue(sources[1].startswith("data:image/png;base64,"), "Code 128")
+        self.assertTrue(sources[2].startswith("data:image/"), "the contact's own avatar")
+        self.assertEqual(sources[3], "data:,", "another customer's contact: not readable")
+        placeholder = file_path("web/static/img/placeholder.png")
+        self.assertIn(f"url({pathlib.Path(placeholder).as_uri()})", made)
+        self.assertIn("url(data:,)", made, "an empty url() is not the page's own address")
+        self.assertEqual(sources[4:6], ["data:,", "data:,"], "no module file, no page")
+        self.assertEqual(sources[6], "https://www.example.com/logo.png", "not Odoo: left")
+        self.assertEqual(len(logs.output), 3, logs.output)
+        args = Report._build_wkhtmltopdf_args(self.env.ref("base.paperformat_euro"), False)
+        self.assertIn(os.path.dirname(placeholder), args, "wkhtmltopdf may read that folder")
