@@ -58,14 +58,13 @@ class ConnectPortalPlans(CustomerPortal):
             count = min(3, max_count)
             currency = invoice_sudo.currency_id
             part = currency.round(invoice_sudo.amount_residual / count)
+            last = currency.round(invoice_sudo.amount_residual - part * (count - 1))
+            decimals = currency.decimal_places
             rows = [
                 (
                     str(today + relativedelta(months=number + 1)),
-                    str(
-                        part
-                        if number < count - 1
-                        else currency.round(invoice_sudo.amount_residual - part * (count - 1))
-                    ),
+                    # as a person types it: "1000.00", not "1000.0"
+                    f"{part if number < count - 1 else last:.{decimals}f}",
                 )
                 for number in range(count)
             ]

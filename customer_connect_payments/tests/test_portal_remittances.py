@@ -348,3 +348,26 @@ class TestRemittanceConfirm(RemittanceCase):
         )
         self.assertIn("Waiting to be matched: 1", section["lines"][-1])
         self.assertIn("Greenacres", section["lines"][0])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRemittanceTour(RemittanceCase):
+    """What the contact clicks: a CSV remittance uploaded, each line's
+    match shown."""
+
+    def test_tour_upload_a_remittance(self):
+        self.assertTrue(self.inv_b.name.startswith("INV/"), "the tour looks for INV/")
+        self.start_tour(
+            "/my/remittances", "customer_connect_portal_remittance", login=self.user.login
+        )
+        remittance = self.Remittance.search([("partner_id", "=", self.farm.id)])
+        self.assertEqual(remittance.source, "file")
+        self.assertEqual(remittance.payer_reference, "BACS 5521")
+        self.assertEqual(
+            self._kinds(remittance),
+            [
+                ("GA-PO-7781", "reference", self.inv_b),
+                ("THEIR-REF-1", "amount", self.inv_c),
+                ("THEIR-REF-3", "none", self.env["account.move"]),
+            ],
+        )
