@@ -1,1 +1,3 @@
 from . import connect_demo
+from . import portal_promises_demo
+from . import portal_plans_demo
