@@ -365,3 +365,46 @@ class TestPortalPlanTour(ConnectCase, HttpCase):
         self.assertEqual(len(plan.line_ids), 3)
         self.assertAlmostEqual(sum(plan.line_ids.mapped("amount")), tractor.amount_residual)
         self.assertEqual(plan.customer_note, "Harvest pays in the autumn.")
+
+    def test_tour_staff_accept_a_plan(self):
+        farm_user = self._activate(self.farm_billing)
+        self.company.connect_plan_min_amount = 1000
+        tractor = self.init_invoice(
+            "out_invoice",
+            partner=self.farm,
+            amounts=[3000],
+            invoice_date=fields.Date.today(),
+            post=True,
+        )
+        today = fields.Date.today()
+        plan = (
+            self.env["customer_connect.plan"]
+            .with_user(farm_user)
+            .with_company(self.company)
+            ._connect_ask(
+                tractor.id,
+                [str(today + relativedelta(months=1)), str(today + relativedelta(months=2))],
+                ["1000.00", str(tractor.amount_residual - 1000)],
+            )
+        )
+        accountant = new_test_user(
+            self.env,
+            "cc_plan_tour_accountant",
+            groups="customer_connect.group_connect_user,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.start_tour(
+            f"/odoo/action-customer_connect.action_connect_plan/{plan.id}",
+            "customer_connect_plan_accept",
+            login=accountant.login,
+        )
+        self.assertEqual(plan.state, "accepted")
+        self.assertEqual(tractor.invoice_payment_term_id, plan.payment_term_id)
+        self.assertEqual(
+            self.env["customer_connect.mail.log"].search_count(
+                [("kind", "=", "plan"), ("partner_id", "=", self.farm_billing.id)]
+            ),
+            1,
+            "the contact is told",
+        )
