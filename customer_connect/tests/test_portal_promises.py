@@ -287,6 +287,34 @@ class TestPortalPromiseTour(ConnectCase, HttpCase):
         )
         self.assertEqual(promise.move_ids, twine | grease)
 
+    def test_tour_staff_cancel_a_promise(self):
+        farm_user = self._activate(self.farm_billing)
+        twine = self.init_invoice("out_invoice", partner=self.farm, amounts=[300], post=True)
+        Promise = self.env["customer_connect.promise"]
+        promise = (
+            Promise.with_user(farm_user)
+            .with_company(self.company)
+            ._connect_promise(twine.ids, str(fields.Date.today() + timedelta(days=5)), "300.00")
+        )
+        Hold = self.env["customer_connect.collection.hold"]
+        self.assertEqual(Hold._holds(twine, fields.Date.today()), {twine.id: "promise"})
+        # staff who read invoices (as the demo dealer's): the form lists the
+        # promise's invoices, which a Customer Connect User alone may not read
+        accountant = new_test_user(
+            self.env,
+            "cc_promise_tour_accountant",
+            groups="customer_connect.group_connect_user,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.start_tour(
+            f"/odoo/action-customer_connect.action_connect_promise/{promise.id}",
+            "customer_connect_promise_cancel",
+            login=accountant.login,
+        )
+        self.assertEqual(promise.state, "cancelled")
+        self.assertEqual(Hold._holds(twine, fields.Date.today()), {}, "back into reminders")
+
 
 @tagged("post_install", "-at_install")
 class TestPortalPromisesTwoServers(TransactionCase):
