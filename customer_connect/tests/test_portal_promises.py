@@ -298,19 +298,13 @@ class TestPortalPromiseTour(ConnectCase, HttpCase):
         )
         Hold = self.env["customer_connect.collection.hold"]
         self.assertEqual(Hold._holds(twine, fields.Date.today()), {twine.id: "promise"})
-        # staff who read invoices (as the demo dealer's): the form lists the
-        # promise's invoices, which a Customer Connect User alone may not read
-        accountant = new_test_user(
-            self.env,
-            "cc_promise_tour_accountant",
-            groups="customer_connect.group_connect_user,account.group_account_invoice",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        # a Customer Connect User without invoicing rights: the form leaves
+        # out the invoices it may not read (it failed whole before)
+        self.assertFalse(self.staff.has_group("account.group_account_invoice"))
         self.start_tour(
             f"/odoo/action-customer_connect.action_connect_promise/{promise.id}",
             "customer_connect_promise_cancel",
-            login=accountant.login,
+            login=self.staff.login,
         )
         self.assertEqual(promise.state, "cancelled")
         self.assertEqual(Hold._holds(twine, fields.Date.today()), {}, "back into reminders")
