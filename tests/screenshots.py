@@ -6,8 +6,9 @@ demo dealer (``bin/run``) as its portal contact sees it.
 
 Signs in as the demo's portal contact (README, "Log-ins"), drives headless
 Chromium over its DevTools protocol (the session cookie is handed to the
-browser, no password typed in a page), captures the Customer Activity list
-and the Statement of Account page, and the first page of the statement PDF
+browser, no password typed in a page), captures the Customer Activity list,
+the Statement of Account page, the promise form, the instalment plan request
+and the remittance advice's matches of the demo dealer, and the first page of the statement PDF
 and of the newest invoice's PDF (``pdftoppm``, from poppler-utils). Needs ``requests`` and
 ``websocket-client`` (both in Odoo's requirements) and chromium.
 """
@@ -36,6 +37,39 @@ PAGES = {
 }
 # taller than the window: down to the footer
 HEIGHTS = {"portal-home.png": 1220}
+
+# the promise form filled in as the contact would: its first invoice ticked,
+# the amount it owes, a day ten days ahead (values only: nothing is sent)
+FILL_PROMISE = """
+(() => {
+    const row = document.querySelector("tr.o_connect_promise_invoice");
+    const day = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+    document.querySelector("input[name=date_promised]").value = day;
+    document.querySelector("input[name=amount]").value =
+        row.querySelector("td:last-child").innerText.replace(/[^0-9.]/g, "");
+})()
+"""
+
+
+def record_pages(session, base):
+    """{file: (page, script)} of the demo's records, found as the contact
+    finds them: the promise form (an invoice it may promise ticked), its
+    instalment plan request, its remittance advice and each line's match."""
+    pages = {}
+    promise_form = session.get(f"{base}/my/promises/new", timeout=60).text
+    invoice = re.search(r'name="invoice_ids" value="(\d+)"', promise_form)
+    if invoice:
+        pages["promise-form.png"] = (f"/my/promises/new?invoice={invoice.group(1)}", FILL_PROMISE)
+    for name, listing, link in (
+        ("plan-request.png", "/my/plans", r"/my/plans/(\d+)"),
+        ("remittance-matches.png", "/my/remittances", r"/my/remittances/(\d+)"),
+    ):
+        found = re.search(link, session.get(base + listing, timeout=60).text)
+        if found:
+            pages[name] = (f"{listing}/{found.group(1)}", None)
+        else:
+            print(f"{listing}: none in the demo dealer", file=sys.stderr)
+    return pages
 
 
 def sign_in(base, login, password):
@@ -118,7 +152,7 @@ class Browser:
                 return message
         raise TimeoutError(event)
 
-    def shoot(self, url, path, width=1280, height=900):
+    def shoot(self, url, path, width=1280, height=900, script=None):
         self.call(
             "Emulation.setDeviceMetricsOverride",
             width=width,
@@ -128,6 +162,8 @@ class Browser:
         )
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        if script:
+            self.call("Runtime.evaluate", expression=script)
         time.sleep(1)  # fonts and images
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
@@ -165,6 +201,9 @@ def main():
             )
         for name, page in PAGES.items():
             browser.shoot(args.base + page, out / name, height=HEIGHTS.get(name, 900))
+            print(out / name)
+        for name, (page, script) in record_pages(session, args.base).items():
+            browser.shoot(args.base + page, out / name, script=script)
             print(out / name)
     finally:
         browser.close()

@@ -45,8 +45,10 @@ class ConnectPortalPlans(CustomerPortal):
         # sudo: the invoice was checked by _plan_invoice (rules and gate)
         invoice_sudo = invoice.sudo()
         if rows is None:
+            # as a person types it: "1000.00", not "1000.0"
+            decimals = invoice_sudo.currency_id.decimal_places
             rows = [
-                (str(day), str(amount))
+                (str(day), f"{amount:.{decimals}f}")
                 for day, amount in Plan._connect_first_proposal(invoice, today)
             ]
         rows = list(rows) + [("", "")] * (max_count - len(rows))

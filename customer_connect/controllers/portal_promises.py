@@ -57,12 +57,17 @@ class ConnectPortalPromises(CustomerPortal):
 
     @http.route("/my/promises/new", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_promise_new(self, date_promised="", amount="", currency_id=None, **kw):
-        """The form to promise (GET: the invoices given as ``invoice`` are
-        ticked), and the promise (POST; CSRF-checked). A value refused
-        comes back with the message and what was typed."""
+        """The form to promise (GET: the invoices given as ``invoice`` or
+        ticked on Customer Activity, ``doc_<id>``, are ticked), and the
+        promise (POST; CSRF-checked). A value refused comes back with the
+        message and what was typed."""
         request.env.user._connect_require("promises")
         if request.httprequest.method != "POST":
-            return self._promise_form(parse_portal_ids(request.httprequest.args.getlist("invoice")))
+            args = request.httprequest.args
+            # one invoice's link (invoice=<id>), or the invoices ticked on
+            # Customer Activity (its documents form's doc_<id> boxes)
+            ticked = [key.removeprefix("doc_") for key in args if key.startswith("doc_")]
+            return self._promise_form(parse_portal_ids([*args.getlist("invoice"), *ticked]))
         invoice_ids = request.httprequest.form.getlist("invoice_ids")
         try:
             promise = request.env["customer_connect.promise"]._connect_promise(

@@ -262,6 +262,7 @@ class CustomerConnectPlan(models.Model):
                 self.env._("Plan accepted with changes") if changed else self.env._("Plan accepted")
             )
             plan._connect_record_event("plan_accepted")
+            plan._connect_notify_customer()
         return True
 
     def _connect_apply(self, schedule):
@@ -343,6 +344,7 @@ class CustomerConnectPlan(models.Model):
         for plan in self:
             plan._connect_post_answer(self.env._("Plan refused"))
             plan._connect_record_event("plan_refused")
+            plan._connect_notify_customer()
         return True
 
     def _connect_post_answer(self, title):
@@ -356,6 +358,24 @@ class CustomerConnectPlan(models.Model):
             body=tools.plaintext2html(body),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
+        )
+
+    def _connect_notify_customer(self):
+        """E-mail the contact who asked the dealer's answer (accepted, with
+        the instalments, or refused, with the staff's note), through the
+        mail sender (e-mail history kind "Instalment plan"). A contact
+        without one valid address gets none: the answer is on the portal."""
+        self.ensure_one()
+        # sudo: the plan's own contact, read to write to it (staff answering
+        # may not read the customer's contacts)
+        contact = self.contact_id.sudo()
+        if not tools.email_normalize(contact.email or "", strict=True):
+            return self.env["customer_connect.mail.log"]
+        return (
+            self.env["customer_connect.mail.sender"]
+            .with_company(self.company_id)
+            .with_context(connect_plan_id=self.id)
+            ._send("customer_connect.mail_template_connect_plan_answer", contact, "plan")
         )
 
     def action_view_invoice(self):

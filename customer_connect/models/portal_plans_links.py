@@ -177,3 +177,11 @@ class CustomerConnectPortalEvent(models.Model):
         ],
         ondelete={"plan_asked": "cascade", "plan_accepted": "cascade", "plan_refused": "cascade"},
     )
+
+
+class CustomerConnectMailLog(models.Model):
+    _inherit = "customer_connect.mail.log"  # pylint: disable=consider-merging-classes-inherited
+
+    kind = fields.Selection(
+        selection_add=[("plan", "Instalment plan")], ondelete={"plan": "cascade"}
+    )

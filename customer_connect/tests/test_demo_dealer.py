@@ -21,7 +21,14 @@ class TestDemoDealer(ConnectCase):
         self.assertEqual(len(set(customers.mapped("ref"))), 40, "customer numbers are unique")
         self.assertTrue(all(customers.mapped("customer_rank")))
         self.assertTrue(customers.child_ids.filtered("email"), "contacts have e-mail addresses")
-        moves = self.env["account.move"].search([("partner_id", "in", customers.ids)])
+        # invoices and credit notes (with customer_connect_payments, the demo's
+        # remittance puts a bank statement line of Greenacres on the BNK1 journal)
+        moves = self.env["account.move"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ]
+        )
         invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
         self.assertTrue(all(m.state == "posted" for m in moves))
         self.assertTrue(moves.filtered(lambda m: m.move_type == "out_refund"), "credit notes")
@@ -126,6 +133,20 @@ class TestDemoDealer(ConnectCase):
         self.assertEqual(len(lead), 1)
         self.assertTrue(lead.connect_web_lead)
         self.assertEqual(lead.company_id, self.company)
+        # a promise open and one broken, a plan asked, all by the portal contact
+        promises = self.env["customer_connect.promise"].search([("partner_id", "=", farm.id)])
+        self.assertEqual(
+            sorted(promises.mapped("state")),
+            ["broken", "open"],
+            self.env["account.move"]
+            .search([("commercial_partner_id", "=", farm.id)])
+            .mapped(lambda m: (m.name, m.payment_state, m.connect_in_dispute)),
+        )
+        self.assertEqual(promises.contact_id, portal.partner_id)
+        plan = self.env["customer_connect.plan"].search([("partner_id", "=", farm.id)])
+        self.assertEqual(plan.state, "requested")
+        self.assertEqual(len(plan.line_ids), 3)
+        self.assertEqual(plan.contact_id, portal.partner_id)
 
     def test_one_greenacres_farm(self):
         """The name drawn for the 116th customer of the demo was Greenacres

@@ -247,6 +247,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             # promises to pay: promising Loch Vale's invoice, the lists
             "/my/promises/new": [
                 f"/my/promises/new?invoice={inv}",
+                f"/my/promises/new?doc_{inv}=1",
                 (
                     "POST",
                     "/my/promises/new",

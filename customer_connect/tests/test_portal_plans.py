@@ -269,6 +269,54 @@ class TestPortalPlans(ConnectCase, HttpCase):
         self.assertTrue(any(line.startswith("Refused: " + plan.name) for line in section["lines"]))
         self.assertTrue(any(line.startswith("Asked: " + plan.name) for line in section["lines"]))
 
+    def test_the_answer_is_emailed_to_the_contact_who_asked(self):
+        Log = self.env["customer_connect.mail.log"]
+        farm_plan = self._ask()
+        golf_plan = self._ask(self.golf_invoice, user=self.golf_user)
+        self.assertFalse(Log.search([("kind", "=", "plan")]), "asking e-mails nobody")
+        farm_plan.with_user(self.accountant).staff_note = "Agreed, as you asked."
+        farm_plan.with_user(self.accountant).action_accept()
+        logs = Log.search([("kind", "=", "plan")])
+        self.assertEqual(len(logs), 1, "queued once")
+        self.assertEqual(logs.partner_id, self.farm_billing)
+        self.assertEqual(logs.commercial_partner_id, self.farm)
+        self.assertIn("<accounts@greenacres.example>", logs.recipient)
+        self.assertEqual(logs.mail_id.email_to, logs.recipient, "to the contact alone")
+        self.assertEqual(logs.mail_id.state, "outgoing")
+        body = str(logs.mail_id.body_html)
+        self.assertIn(farm_plan.name, body)
+        self.assertIn(self.tractor.name, body)
+        self.assertIn("We accept", body)
+        self.assertIn("Agreed, as you asked.", body)
+        self.assertIn(f"/my/plans/{farm_plan.id}", body)
+        for line in farm_plan.line_ids:
+            self.assertIn(f"{line.amount:,.2f}", body)
+        # nothing for another customer's contact
+        self.assertFalse(
+            Log.search([("kind", "=", "plan"), ("partner_id", "=", self.golf_keeper.id)])
+        )
+        # refused: the staff's note goes to Loch Vale's contact alone
+        golf_plan.with_user(self.staff).staff_note = "We can offer two instalments: call us."
+        golf_plan.with_user(self.staff).action_refuse()
+        golf_logs = Log.search([("kind", "=", "plan"), ("partner_id", "=", self.golf_keeper.id)])
+        self.assertEqual(len(golf_logs), 1)
+        self.assertIn("<greens@lochvale.example>", golf_logs.recipient)
+        golf_body = str(golf_logs.mail_id.body_html)
+        self.assertIn("cannot accept", golf_body)
+        self.assertIn("We can offer two instalments: call us.", golf_body)
+        self.assertNotIn(self.tractor.name, golf_body)
+        self.assertEqual(Log.search_count([("kind", "=", "plan")]), 2, "one e-mail an answer")
+        # a contact without a valid address: the answer stays on the portal
+        self.farm_billing.email = False
+        other = self.init_invoice(
+            "out_invoice", partner=self.farm, amounts=[2000], invoice_date=self.today, post=True
+        )
+        plan = self._ask(other, count=2)
+        plan.with_user(self.staff).staff_note = "No."
+        plan.with_user(self.staff).action_refuse()
+        self.assertEqual(plan.state, "refused")
+        self.assertEqual(Log.search_count([("kind", "=", "plan")]), 2)
+
     def test_isolation_and_levels(self):
         plan = self._ask()
         south = self.setup_other_company(name="Plan Stranger Dealer")["company"]
@@ -337,3 +385,68 @@ class TestPortalPlans(ConnectCase, HttpCase):
         self.assertEqual(page.count("o_connect_plan_list_row"), 7)
         self.assertGreater(few, 0, "the page's queries are counted")
         self.assertEqual(many, few)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPlanTour(ConnectCase, HttpCase):
+    """What the contact clicks: Customer Activity, the plan form refusing
+    instalments that do not add up, the plan asked."""
+
+    def test_tour_ask_for_a_plan(self):
+        farm_user = self._activate(self.farm_billing)
+        self.company.connect_plan_min_amount = 1000
+        tractor = self.init_invoice(
+            "out_invoice", partner=self.farm, amounts=[3000], invoice_date=fields.Date.today()
+        )
+        tractor.ref = "Tractor on plan"
+        tractor.action_post()
+        self.start_tour("/my/activity", "customer_connect_portal_plan", login=farm_user.login)
+        plan = self.env["customer_connect.plan"].search([("move_id", "=", tractor.id)])
+        self.assertEqual(plan.state, "requested")
+        self.assertEqual(plan.contact_id, self.farm_billing)
+        self.assertEqual(len(plan.line_ids), 3)
+        self.assertAlmostEqual(sum(plan.line_ids.mapped("amount")), tractor.amount_residual)
+        self.assertEqual(plan.customer_note, "Harvest pays in the autumn.")
+
+    def test_tour_staff_accept_a_plan(self):
+        farm_user = self._activate(self.farm_billing)
+        self.company.connect_plan_min_amount = 1000
+        tractor = self.init_invoice(
+            "out_invoice",
+            partner=self.farm,
+            amounts=[3000],
+            invoice_date=fields.Date.today(),
+            post=True,
+        )
+        today = fields.Date.today()
+        plan = (
+            self.env["customer_connect.plan"]
+            .with_user(farm_user)
+            .with_company(self.company)
+            ._connect_ask(
+                tractor.id,
+                [str(today + relativedelta(months=1)), str(today + relativedelta(months=2))],
+                ["1000.00", str(tractor.amount_residual - 1000)],
+            )
+        )
+        accountant = new_test_user(
+            self.env,
+            "cc_plan_tour_accountant",
+            groups="customer_connect.group_connect_user,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.start_tour(
+            f"/odoo/action-customer_connect.action_connect_plan/{plan.id}",
+            "customer_connect_plan_accept",
+            login=accountant.login,
+        )
+        self.assertEqual(plan.state, "accepted")
+        self.assertEqual(tractor.invoice_payment_term_id, plan.payment_term_id)
+        self.assertEqual(
+            self.env["customer_connect.mail.log"].search_count(
+                [("kind", "=", "plan"), ("partner_id", "=", self.farm_billing.id)]
+            ),
+            1,
+            "the contact is told",
+        )

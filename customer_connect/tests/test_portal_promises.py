@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields, http, sql_db
+from odoo import SUPERUSER_ID, Command, api, fields, http, sql_db
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ConnectCase
@@ -56,6 +56,15 @@ class TestPortalPromises(ConnectCase, HttpCase):
         self.assertIn(self.filters.name, page)
         self.assertNotIn(self.golf_invoice.name, page)
         self.assertIn(f'value="{self.blades.id}" checked', page)
+        # the invoices ticked on Customer Activity (its documents form)
+        ticked = self.url_open(
+            f"/my/promises/new?doc_{self.blades.id}=1&doc_{self.filters.id}=1"
+            f"&doc_{self.golf_invoice.id}=1&doc_x=1&doc_99999999999=1"
+        )
+        self.assertEqual(ticked.status_code, 200)
+        self.assertIn(f'value="{self.blades.id}" checked', ticked.text)
+        self.assertIn(f'value="{self.filters.id}" checked', ticked.text)
+        self.assertNotIn(self.golf_invoice.name, ticked.text)
         day = self.today + timedelta(days=7)
         response = self._post(
             {"date_promised": str(day), "amount": "250.00"}, [self.blades.id, self.filters.id]
@@ -85,7 +94,8 @@ class TestPortalPromises(ConnectCase, HttpCase):
         self.assertEqual(len(event), 1)
         # and on Customer Activity: the way in
         activity = self.url_open("/my/activity").text
-        self.assertIn("/my/promises/new", activity)
+        self.assertIn('formaction="/my/promises/new"', activity)
+        self.assertIn('id="connect_activity_documents"', activity)
 
     def test_hostile_inputs_say_what_is_wrong_and_keep_what_was_typed(self):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
@@ -274,3 +284,209 @@ class TestPortalPromises(ConnectCase, HttpCase):
         self.assertEqual(page.count("o_connect_promise_row"), 7)
         self.assertGreater(few, 0, "the page's queries are counted")
         self.assertEqual(many, few)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPromiseTour(ConnectCase, HttpCase):
+    """What the contact clicks: Customer Activity, the promise form, the
+    list of promises."""
+
+    def test_tour_promise_to_pay(self):
+        farm_user = self._activate(self.farm_billing)
+        twine = self.init_invoice("out_invoice", partner=self.farm, amounts=[300], post=True)
+        twine.ref = "Baler twine"
+        grease = self.init_invoice("out_invoice", partner=self.farm, amounts=[100], post=True)
+        grease.ref = "Grease"
+        self.start_tour("/my/activity", "customer_connect_portal_promise", login=farm_user.login)
+        promise = self.env["customer_connect.promise"].search([("partner_id", "=", self.farm.id)])
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "state": "open",
+                    "amount": 250.0,
+                    "date_promised": fields.Date.today() + timedelta(days=7),
+                    "contact_id": self.farm_billing.id,
+                }
+            ],
+        )
+        self.assertEqual(promise.move_ids, twine | grease)
+
+    def test_tour_staff_cancel_a_promise(self):
+        farm_user = self._activate(self.farm_billing)
+        twine = self.init_invoice("out_invoice", partner=self.farm, amounts=[300], post=True)
+        Promise = self.env["customer_connect.promise"]
+        promise = (
+            Promise.with_user(farm_user)
+            .with_company(self.company)
+            ._connect_promise(twine.ids, str(fields.Date.today() + timedelta(days=5)), "300.00")
+        )
+        Hold = self.env["customer_connect.collection.hold"]
+        self.assertEqual(Hold._holds(twine, fields.Date.today()), {twine.id: "promise"})
+        # a Customer Connect User without invoicing rights: the form leaves
+        # out the invoices it may not read (it failed whole before)
+        self.assertFalse(self.staff.has_group("account.group_account_invoice"))
+        self.start_tour(
+            f"/odoo/action-customer_connect.action_connect_promise/{promise.id}",
+            "customer_connect_promise_cancel",
+            login=self.staff.login,
+        )
+        self.assertEqual(promise.state, "cancelled")
+        self.assertEqual(Hold._holds(twine, fields.Date.today()), {}, "back into reminders")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPromisesTwoServers(TransactionCase):
+    """The daily job on two servers at once (two cursors over committed
+    data): each promise whose day has passed is closed once, with one line
+    on its customer's timeline."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            today = fields.Date.context_today(env["res.partner"])
+            customers = env["res.partner"].create(
+                [{"name": f"Promise Race Farm {n}", "is_company": True} for n in range(3)]
+            )
+            contacts = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Promise race billing {n}",
+                        "parent_id": customer.id,
+                        "type": "invoice",
+                        "email": f"promise-race-{n}@race-farm.example",
+                    }
+                    for n, customer in enumerate(customers)
+                ]
+            )
+            logins = (
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    [
+                        {
+                            "name": contact.name,
+                            "login": contact.email,
+                            "partner_id": contact.id,
+                            "company_id": company.id,
+                            "company_ids": [Command.set(company.ids)],
+                            "groups_id": [Command.set(env.ref("base.group_portal").ids)],
+                        }
+                        for contact in contacts
+                    ]
+                )
+            )
+            moves = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customer.id,
+                        "company_id": company.id,
+                        "invoice_date": today - timedelta(days=20),
+                        "invoice_line_ids": [
+                            Command.create({"name": "Race", "price_unit": 10, "tax_ids": []})
+                        ],
+                    }
+                    for customer in customers
+                ]
+            )
+            moves.action_post()
+            # promised for yesterday and not paid: broken today
+            promises = env["customer_connect.promise"].create(
+                [
+                    {
+                        "company_id": company.id,
+                        "partner_id": customer.id,
+                        "contact_id": contact.id,
+                        "move_ids": [Command.set(move.ids)],
+                        "currency_id": move.currency_id.id,
+                        "amount": move.amount_residual,
+                        "amount_open": move.amount_residual,
+                        "date_promised": today - timedelta(days=1),
+                    }
+                    for customer, contact, move in zip(customers, contacts, moves, strict=True)
+                ]
+            )
+            self.ids = {
+                "customers": customers.ids,
+                "contacts": contacts.ids,
+                "logins": logins.ids,
+                "moves": moves.ids,
+                "promises": promises.ids,
+            }
+        self.addCleanup(self._remove_committed)
+
+    def _remove_committed(self):
+        with self.registry.cursor() as cr:
+            customers, promises = tuple(self.ids["customers"]), tuple(self.ids["promises"])
+            cr.execute(
+                "DELETE FROM customer_connect_portal_event WHERE commercial_partner_id IN %s",
+                [customers],
+            )
+            cr.execute(
+                "DELETE FROM mail_message"
+                " WHERE model = 'customer_connect.promise' AND res_id IN %s",
+                [promises],
+            )
+            cr.execute(
+                "DELETE FROM mail_followers WHERE res_model = 'customer_connect.promise' "
+                "AND res_id IN %s",
+                [promises],
+            )
+            cr.execute("DELETE FROM customer_connect_promise WHERE id IN %s", [promises])
+            cr.execute("DELETE FROM account_move WHERE id IN %s", [tuple(self.ids["moves"])])
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["res.users"].browse(self.ids["logins"]).unlink()
+            env["res.partner"].browse(self.ids["contacts"] + self.ids["customers"]).unlink()
+
+    def _job(self, cr):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["customer_connect.promise"]._cron_close_promises()
+
+    def _closed(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, count(*) FROM customer_connect_promise WHERE id IN %s GROUP BY 1",
+                [tuple(self.ids["promises"])],
+            )
+            states = dict(cr.fetchall())
+            cr.execute(
+                """
+                SELECT commercial_partner_id, count(*)
+                  FROM customer_connect_portal_event
+                 WHERE kind = 'promise_broken' AND commercial_partner_id IN %s
+                 GROUP BY 1
+                """,
+                [tuple(self.ids["customers"])],
+            )
+            return states, dict(cr.fetchall())
+
+    def test_two_servers_close_each_promise_once(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            closed_a = self._job(cr_a)
+            # the second server, while the first has not committed: every
+            # promise is held by the first, nothing it may close
+            closed_b = self._job(cr_b)
+            self.assertEqual(sorted(closed_a.ids), sorted(self.ids["promises"]))
+            self.assertFalse(closed_b)
+            cr_b.commit()
+            cr_a.commit()
+        # the next run (the same day, or the other server's retry) finds nothing
+        with self.registry.cursor() as cr_c:
+            self.assertFalse(self._job(cr_c))
+        states, events = self._closed()
+        self.assertEqual(states, {"broken": 3})
+        self.assertEqual(events, dict.fromkeys(self.ids["customers"], 1), "one timeline line each")
+
+    def test_two_servers_one_after_the_other(self):
+        # the first server commits before the second reads: the second's
+        # claim sees the promises closed
+        with self.registry.cursor() as cr_a:
+            self.assertEqual(len(self._job(cr_a)), 3)
+        with self.registry.cursor() as cr_b:
+            self.assertFalse(self._job(cr_b))
+        states, events = self._closed()
+        self.assertEqual(states, {"broken": 3})
+        self.assertEqual(events, dict.fromkeys(self.ids["customers"], 1))

@@ -14,3 +14,4 @@ from . import portal_remittances_matching
 from . import portal_remittances_service
 from . import portal_remittances_demo
 from . import payment_reminder
+from . import payment_reminder_demo

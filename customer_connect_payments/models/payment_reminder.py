@@ -10,7 +10,7 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.tools import email_normalize, format_amount, format_date
+from odoo.tools import SQL, email_normalize, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -385,6 +385,14 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
         """One e-mail per contact of each of ``reminders`` (one company, one
         step: each contact is in one of them)."""
         rows, links, contacts = {}, {}, self.env["res.partner"]
+        due_texts = {}
+
+        def due_text(day):
+            # due dates repeat (month ends): each written out once
+            if day not in due_texts:
+                due_texts[day] = format_date(self.env, day)
+            return due_texts[day]
+
         for reminder in reminders:
             reminded = (reminder.line_ids & open_lines).sorted(
                 lambda line: (line.date_due, line.move_id.id)
@@ -393,7 +401,7 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
             invoice_rows = [
                 {
                     "name": line.move_id.name,
-                    "due": format_date(self.env, line.date_due),
+                    "due": due_text(line.date_due),
                     "amount": format_amount(
                         self.env, line.move_id.amount_residual, line.move_id.currency_id
                     ),
@@ -415,18 +423,11 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
             ._send(template, contacts, "payment_reminder", links=links)
         )
         logs_by_customer = logs.grouped("commercial_partner_id")
+        reminders.write({"state": "sent", "sent_on": now})
+        self._mark_recipients(reminders, logs_by_customer)
         Event = self.env["customer_connect.portal.event"]
         events = []
         for reminder in reminders:
-            sent_logs = logs_by_customer.get(reminder.partner_id, logs.browse())
-            reminder.write(
-                {
-                    "state": "sent",
-                    "sent_on": now,
-                    "recipients": ", ".join(sent_logs.mapped("recipient")),
-                    "mail_log_ids": [fields.Command.set(sent_logs.ids)],
-                }
-            )
             events.append(
                 {
                     "kind": "payment_reminder",
@@ -441,6 +442,41 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
         (reminders.line_ids & open_lines).state = "sent"
         # sudo: the job's events, the dealer's timeline (staff read it)
         Event.sudo().create(events)
+
+    @api.model
+    def _mark_recipients(self, reminders, logs_by_customer):
+        """Write on each of ``reminders`` (just sent) its recipients and
+        e-mails (``logs_by_customer``: the e-mail history rows by customer),
+        in two queries: a write per reminder (its own values, a many2many
+        replaced) took a tenth of the job's time."""
+        reminders.flush_recordset(["recipients", "mail_log_ids"])
+        field = reminders._fields["mail_log_ids"]
+        empty = self.env["customer_connect.mail.log"]
+        sent = {r.id: logs_by_customer.get(r.partner_id, empty) for r in reminders}
+        self.env.cr.execute(
+            """
+            UPDATE customer_connect_payment_reminder reminder
+               SET recipients = sent.recipients
+              FROM unnest(%s::int[], %s::varchar[]) AS sent(id, recipients)
+             WHERE reminder.id = sent.id
+            """,
+            [list(sent), [", ".join(logs.mapped("recipient")) for logs in sent.values()]],
+        )
+        pairs = [(reminder_id, log.id) for reminder_id, logs in sent.items() for log in logs]
+        if pairs:
+            # the reminders are new to this transaction's send: no row to replace
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[])"
+                    " ON CONFLICT DO NOTHING",
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    [pair[0] for pair in pairs],
+                    [pair[1] for pair in pairs],
+                )
+            )
+        reminders.invalidate_recordset(["recipients", "mail_log_ids"])
 
     @api.model
     def _event_name(self, reminder):

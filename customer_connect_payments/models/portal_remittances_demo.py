@@ -10,7 +10,7 @@ DEMO_LOGIN = "accounts@greenacres-farm.example"
 
 
 class CustomerConnectDemo(models.AbstractModel):
-    _inherit = "customer_connect.demo"
+    _inherit = "customer_connect.demo"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _generate_demo_dealer(self, customer_count=150, seed=18):

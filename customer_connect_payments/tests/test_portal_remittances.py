@@ -257,6 +257,7 @@ class TestRemittanceConfirm(RemittanceCase):
             {
                 "name": "Cashier",
                 "login": "cc_cashier",
+                "password": "cc_cashier",  # the staff tour signs in with it
                 "email": "cashier@northfield.example",
                 "company_id": cls.company.id,
                 "company_ids": [Command.set(cls.company.ids)],
@@ -300,6 +301,19 @@ class TestRemittanceConfirm(RemittanceCase):
         self.assertIn("remittance_matched", events.mapped("kind"))
         with self.assertRaisesRegex(UserError, "already matched"):
             as_cashier.action_connect_confirm()
+
+    def test_tour_staff_confirm_in_one_click(self):
+        remittance = self._send("460.50", [self.inv_a.name, "GA-PO-7781"], ["120", "340.50"])
+        st_line = self._statement_line(460.50)
+        self.start_tour(
+            f"/odoo/action-customer_connect_payments.action_connect_remittance/{remittance.id}",
+            "customer_connect_remittance_confirm",
+            login=self.cashier.login,
+        )
+        self.assertEqual(remittance.state, "matched")
+        self.assertEqual(remittance.with_user(self.cashier).statement_line_id, st_line)
+        self.assertEqual(self.inv_a.payment_state, "paid")
+        self.assertEqual(self.inv_b.payment_state, "paid")
 
     def test_confirm_needs_both_rights(self):
         remittance = self._send("120", [self.inv_a.name], ["120"])
@@ -348,3 +362,26 @@ class TestRemittanceConfirm(RemittanceCase):
         )
         self.assertIn("Waiting to be matched: 1", section["lines"][-1])
         self.assertIn("Greenacres", section["lines"][0])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRemittanceTour(RemittanceCase):
+    """What the contact clicks: a CSV remittance uploaded, each line's
+    match shown."""
+
+    def test_tour_upload_a_remittance(self):
+        self.assertTrue(self.inv_b.name.startswith("INV/"), "the tour looks for INV/")
+        self.start_tour(
+            "/my/remittances", "customer_connect_portal_remittance", login=self.user.login
+        )
+        remittance = self.Remittance.search([("partner_id", "=", self.farm.id)])
+        self.assertEqual(remittance.source, "file")
+        self.assertEqual(remittance.payer_reference, "BACS 5521")
+        self.assertEqual(
+            self._kinds(remittance),
+            [
+                ("GA-PO-7781", "reference", self.inv_b),
+                ("THEIR-REF-1", "amount", self.inv_c),
+                ("THEIR-REF-3", "none", self.env["account.move"]),
+            ],
+        )

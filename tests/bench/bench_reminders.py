@@ -131,7 +131,13 @@ def columns(table, skip):
 def copy_invoice(move, customer_ids, tag, disputed=False):
     """The invoice ``move`` copied for each of ``customer_ids`` (its lines
     too), named apart, with SQL."""
-    move_cols = columns("account_move", {"id", "name", "partner_id", "commercial_partner_id"})
+    # numbered apart from the journal's own sequence (prefix and number as
+    # Odoo parses them from the name): the next run's invoice posted by the
+    # ORM continues INV/ and does not take a copy's name
+    move_cols = columns(
+        "account_move",
+        {"id", "name", "partner_id", "commercial_partner_id", "sequence_prefix", "sequence_number"},
+    )
     line_cols = columns("account_move_line", {"id", "move_id", "partner_id", "move_name"})
     cr.execute(
         f"""
@@ -139,8 +145,8 @@ def copy_invoice(move, customer_ids, tag, disputed=False):
         SELECT nextval('account_move_id_seq') AS new_id, c.id AS customer_id, c.ord
           FROM unnest(%s::int[]) WITH ORDINALITY AS c(id, ord);
         INSERT INTO account_move (id, name, partner_id, commercial_partner_id,
-                                  {", ".join(move_cols)})
-        SELECT b.new_id, %s || '/' || b.ord, b.customer_id, b.customer_id,
+                                  sequence_prefix, sequence_number, {", ".join(move_cols)})
+        SELECT b.new_id, %s || '/' || b.ord, b.customer_id, b.customer_id, %s || '/', b.ord,
                {", ".join("m." + c for c in move_cols)}
           FROM bench_copy b, account_move m WHERE m.id = %s;
         INSERT INTO account_move_line (move_id, partner_id, move_name, {", ".join(line_cols)})
@@ -149,7 +155,7 @@ def copy_invoice(move, customer_ids, tag, disputed=False):
         UPDATE account_move SET connect_in_dispute = %s
          WHERE id IN (SELECT new_id FROM bench_copy);
         """,  # noqa: S608 - column names from the catalogue, values as parameters
-        [customer_ids, tag, move.id, tag, move.id, disputed],
+        [customer_ids, tag, tag, move.id, tag, move.id, disputed],
     )
     cr.commit()
 
@@ -163,6 +169,15 @@ def main():
     company.connect_payment_reminder_planned_on = False
     level = env["customer_connect.access.level"]._level_by_code("full", company)  # noqa: F821
     level.can_receive_reminders = True
+    cr.commit()
+    # a run measures its own customers: the company is planned again today
+    # (its mark cleared above), and earlier runs' invoices would be planned
+    # again with it (their held lines of today written twice)
+    cr.execute(
+        "UPDATE res_partner SET connect_no_reminders = TRUE"
+        " WHERE is_company AND ref LIKE %s AND connect_no_reminders IS NOT TRUE",
+        ["RM%"],
+    )
     cr.commit()
     today = fields.Date.context_today(env["res.partner"])  # noqa: F821
     t0 = time.time()
