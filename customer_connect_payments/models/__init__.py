@@ -14,3 +14,7 @@ from . import portal_remittances_matching
 from . import portal_remittances_service
 from . import portal_remittances_demo
 from . import payment_reminder
+
+# autopay (issue 21)
+from . import connect_autopay
+from . import connect_autopay_inherits
