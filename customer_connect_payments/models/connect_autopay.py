@@ -37,11 +37,14 @@ RETRY_DAYS = (1, 3, 5)
 RECHECK = timedelta(minutes=50)
 # set-ups claimed per call of the job (the framework commits between calls)
 BATCH = 100
-# hold reasons of other areas that autopay charges through: a promise to pay
-# or an accepted instalment plan is the customer's own arrangement, which
-# autopay (also the customer's) carries out; a dispute (and any reason not
-# named here) stops the charge
-CHARGES_THROUGH = frozenset({"autopay", "promise", "plan", "instalment_plan"})
+# hold reasons of other areas that autopay charges through (the codes of
+# customer_connect's portal_promises_links.py and portal_plans_links.py): a
+# promise to pay or an accepted instalment plan is the customer's own
+# arrangement, which autopay (also the customer's) carries out (a plan holds
+# only while none of its instalments is due, so autopay charges each
+# instalment on its date); a dispute (and any reason not named here) stops
+# the charge
+CHARGES_THROUGH = frozenset({"autopay", "promise", "plan"})
 INVOICE_TYPES = ("out_invoice", "out_receipt")
 
 
