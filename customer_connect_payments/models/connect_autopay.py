@@ -13,9 +13,10 @@ through Odoo's post-processing, ``_after_payment``)."""
 import logging
 from datetime import timedelta
 
+import psycopg2
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 from odoo.tools.translate import LazyTranslate
@@ -37,6 +38,11 @@ RETRY_DAYS = (1, 3, 5)
 RECHECK = timedelta(minutes=50)
 # set-ups claimed per call of the job (the framework commits between calls)
 BATCH = 100
+# receipts sent per call of the job: a receipt renders its PDF (wkhtmltopdf,
+# about a second), so the charges of a whole run go first and their receipts
+# follow, this many a call (Odoo runs the job again at once while work
+# remains, see _connect_notify_progress)
+RECEIPTS = 20
 # hold reasons of other areas that autopay charges through (the codes of
 # customer_connect's portal_promises_links.py and portal_plans_links.py): a
 # promise to pay or an accepted instalment plan is the customer's own
@@ -366,43 +372,132 @@ class CustomerConnectAutopay(models.Model):
     # The job
     # ------------------------------------------------------------------
     @api.model
-    def _cron_charge(self, batch=BATCH):
+    def _cron_charge(self, batch=BATCH, receipts=RECEIPTS):
         """Charge what is due today, once: the set-ups with something due
         are claimed FOR UPDATE SKIP LOCKED (a second server running the job
-        at once skips them), each charged in its own savepoint, and marked
-        as looked at (``checked_at``) in the same transaction, so a run
-        whose snapshot predates another's commit cannot claim it again
-        (it fails to lock it: serialization, skipped quietly). Also sends
-        the notices of charges coming in the next days."""
+        at once skips them) and marked as looked at (``checked_at``), and
+        that is committed before the first charge: a run beside this one no
+        longer sees them waiting, and one whose snapshot predates the
+        commit fails to lock them (serialization, skipped quietly). Each
+        charge is then made in its own savepoint and committed on its own
+        (``_commit_charges``). Also sends the notices of charges coming in
+        the next days, and the receipts of the charges made (``receipts`` a
+        call, once nothing is left to charge)."""
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         claimed = self._claim(now, today, batch)
         remaining = self._count_waiting(now, today) - len(claimed)
-        for autopay in claimed:
+        claimed._charge_claimed(now, today)
+        self._send_notices(today)
+        # the receipts once nothing is left to charge: a run charges all its
+        # customers before it renders their receipts' PDFs
+        sent = self._send_receipts(receipts) if receipts and remaining <= 0 else 0
+        self.env["ir.cron"]._connect_notify_progress(
+            "customer_connect_payments.ir_cron_connect_autopay",
+            len(claimed) + sent,
+            max(remaining, 0) + self._count_receipts_waiting(),
+        )
+        return claimed
+
+    def _charge_claimed(self, now, today):
+        """Charge these set-ups, claimed by this transaction (``_claim``):
+        marked as looked at and committed first, then each charge committed
+        on its own."""
+        if not self:
+            return
+        self.checked_at = now
+        self._commit_charges()
+        for autopay in self:
+            tx = None
             try:
                 with self.env.cr.savepoint():
-                    autopay._charge_due(today)
+                    tx = autopay._charge_due(today)
             except (UserError, AccessError) as error:
                 # a payment of these invoices under way in the portal, a
                 # token the provider no longer takes: the next run tries again
                 _logger.info("Autopay %s not charged: %s", autopay.id, error)
-            autopay.checked_at = now
-        self._send_notices(today)
-        self.env["ir.cron"]._connect_notify_progress(
-            "customer_connect_payments.ir_cron_connect_autopay", len(claimed), max(remaining, 0)
-        )
-        return claimed
+            # the provider charged: that is kept whatever follows
+            self._commit_charges()
+            if tx and tx.state == "done":
+                autopay._book_charge(tx)
+                self._commit_charges()
+
+    @api.model
+    def _commit_charges(self):
+        """Commit the job's work so far. The job must commit: a charge the
+        provider has made must never be rolled back with a later charge's
+        failure (the next run would charge it again), and a set-up claimed
+        must stay claimed while it is charged (its row lock ends with the
+        commit, its ``checked_at`` does not). Not inside an HTTP test's
+        own transaction (the registry's test cursor), which cannot commit;
+        the two-server test runs the job on cursors of its own, which do."""
+        if modules.module.current_test and self.env.cr is self.env.registry.test_cr:
+            return
+        self.env.flush_all()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _receipts_waiting_query(self):
+        # autopay's charges booked whose receipt (and timeline event) is not
+        # sent yet (_charge_due leaves it to _send_receipts)
+        return """
+            FROM payment_transaction tx
+           WHERE tx.connect_kind = 'autopay'
+             AND tx.state = 'done'
+             AND tx.payment_id IS NOT NULL
+             AND NOT COALESCE(tx.connect_done, FALSE)
+        """
+
+    @api.model
+    def _count_receipts_waiting(self):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT count(*) {self._receipts_waiting_query()}")  # constant SQL
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _send_receipts(self, limit):
+        """The receipts (e-mail with its PDF) and timeline events of up to
+        ``limit`` charges booked, each once: the transactions are locked
+        SKIP LOCKED and marked sent (``connect_done``) in the same
+        transaction, as the charges are. Returns how many were sent."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    f"SELECT tx.id {self._receipts_waiting_query()} "  # constant SQL
+                    "ORDER BY tx.id LIMIT %s FOR UPDATE OF tx SKIP LOCKED",
+                    [limit],
+                    log_exceptions=False,
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except pg_errors.SerializationFailure:
+            # another run sent them and committed after this one began
+            return 0
+        Service = self.env["customer_connect.payment.service"]
+        # sudo: the job's; the transactions are autopay's own (query above)
+        for tx in self.env["payment.transaction"].sudo().browse(ids):
+            Service._after_payment(tx)
+        return len(ids)
 
     @api.model
     def _waiting_query(self):
         # set-ups on, not waiting for a retry, not looked at in this run,
         # with an invoice line open whose due date (or discount date) came
-        return """
+        return f"""
             FROM customer_connect_autopay ap
            WHERE ap.state = 'on'
              AND (ap.retry_after IS NULL OR ap.retry_after <= %(now)s)
              AND (ap.checked_at IS NULL OR ap.checked_at <= %(recheck)s)
-             AND EXISTS (
+             AND {self._open_line_exists("<= %(today)s")}
+        """
+
+    @api.model
+    def _open_line_exists(self, charge_date_condition):
+        """SQL: the set-up ``ap`` has an open invoice line (not in dispute)
+        whose charge date (``_charge_date``: its due date, or its discount's
+        last day while the discount runs) meets ``charge_date_condition``
+        (constant SQL, values as parameters ``%(today)s``...)."""
+        return f"""EXISTS (
                  SELECT 1
                    FROM account_move_line aml
                    JOIN account_move m ON m.id = aml.move_id
@@ -418,9 +513,8 @@ class CustomerConnectAutopay(models.Model):
                         aml.date_maturity,
                         CASE WHEN ap.timing = 'discount' AND aml.discount_date >= %(today)s
                              THEN aml.discount_date END
-                    ) <= %(today)s
-             )
-        """
+                    ) {charge_date_condition}
+             )"""
 
     @api.model
     def _claim(self, now, today, batch):
@@ -505,9 +599,7 @@ class CustomerConnectAutopay(models.Model):
         )
         tx._send_payment_request()
         if tx.state == "done":
-            # booked, receipted and on the timeline now (_post_process ->
-            # the payment service's _book and _after_payment)
-            tx._post_process()
+            # booked by the caller once this is committed (_book_charge)
             self.write({"failure_count": 0, "retry_after": False, "over_max_notified": 0.0})
         elif tx.state in ("error", "cancel"):
             self._refused(tx)
@@ -515,6 +607,23 @@ class CustomerConnectAutopay(models.Model):
         # provider confirms; its invoices are in flight meanwhile
         # (_lock_and_check), so no run charges them again
         return tx
+
+    def _book_charge(self, tx):
+        """Book the charge ``tx`` the provider confirmed (_post_process ->
+        the payment service's ``_book``: posted and reconciled as the
+        portal's payments are). The receipt and the timeline event follow
+        (``_send_receipts``), so a run charges a thousand customers without
+        rendering a thousand PDFs first."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                tx.with_context(connect_autopay_receipt_later=True)._post_process()
+        except psycopg2.OperationalError as error:
+            # another transaction booked in the same journal first (its
+            # sequence): the transaction is done, not booked yet; its
+            # invoices stay in flight (_lock_and_check) until Odoo's
+            # post-processing job books it, as it books any payment
+            _logger.info("Autopay %s: %s booked later: %s", self.id, tx.reference, error)
 
     def _refused(self, tx):
         """A charge refused: try again after the schedule's next delay, or
@@ -592,22 +701,27 @@ class CustomerConnectAutopay(models.Model):
     @api.model
     def _send_notices(self, today):
         """The notice of a charge coming in the next NOTICE_DAYS days, once
-        per charge date (``notice_sent_until``); the set-ups are locked
-        SKIP LOCKED as the charges are."""
+        per charge date (``notice_sent_until``); only the set-ups with such a
+        charge not told yet are locked (SKIP LOCKED, as the charges are), so
+        a run leaves the others to the charges of a run beside it."""
         horizon = today + timedelta(days=NOTICE_DAYS)
         self.env.flush_all()
+        coming = self._open_line_exists(
+            "BETWEEN GREATEST(%(today)s, ap.notice_sent_until) + 1 AND %(horizon)s"
+        )
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    """
-                    SELECT id FROM customer_connect_autopay
-                     WHERE state = 'on'
-                       AND (notice_sent_until IS NULL OR notice_sent_until < %s)
-                     ORDER BY id
+                    f"""
+                    SELECT ap.id FROM customer_connect_autopay ap
+                     WHERE ap.state = 'on'
+                       AND (ap.notice_sent_until IS NULL OR ap.notice_sent_until < %(horizon)s)
+                       AND {coming}
+                     ORDER BY ap.id
                      LIMIT 500
-                       FOR UPDATE SKIP LOCKED
-                    """,
-                    [horizon],
+                       FOR UPDATE OF ap SKIP LOCKED
+                    """,  # constant SQL, values as parameters
+                    {"today": today, "horizon": horizon},
                     log_exceptions=False,
                 )
                 ids = [row[0] for row in self.env.cr.fetchall()]

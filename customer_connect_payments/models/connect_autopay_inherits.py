@@ -88,6 +88,15 @@ class CustomerConnectPaymentService(models.AbstractModel):
     _inherit = "customer_connect.payment.service"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    def _after_payment(self, tx):
+        """An autopay charge booked by the job: its receipt and event are
+        sent by the job's receipts stage (customer_connect.autopay
+        ``_send_receipts``), not while it charges."""
+        if tx.connect_kind == "autopay" and self.env.context.get("connect_autopay_receipt_later"):
+            return None
+        return super()._after_payment(tx)
+
+    @api.model
     def _record_event(self, tx):
         """An autopay charge on the customer's timeline as such."""
         if tx.connect_kind != "autopay" or not tx.connect_autopay_id:
