@@ -410,6 +410,32 @@ class TestAutopayDealer(AutopayCase):
             .search([("connect_on_autopay", "=", True)])
         )
 
+    def test_staff_over_http(self):
+        """What the dealer's web client sends: the "On autopay" filter and
+        the Turn off button."""
+        autopay = self._turn_on()
+        self.authenticate(self.staff.login, self.staff.login)
+        found = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/search_read",
+            {
+                "model": "res.partner",
+                "method": "search_read",
+                "args": [[("connect_on_autopay", "=", True)], ["id"]],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(found, [{"id": self.farm.id}])
+        self.make_jsonrpc_request(
+            "/web/dataset/call_button/customer_connect.autopay/action_connect_autopay_off",
+            {
+                "model": "customer_connect.autopay",
+                "method": "action_connect_autopay_off",
+                "args": [autopay.ids],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(autopay.state, "off")
+
     def test_strangers_cannot_turn_off(self):
         """Another customer's contact, a plain employee and another dealer
         company's staff: nothing found, nothing read, nothing turned off."""
