@@ -617,7 +617,14 @@ class CustomerConnectAutopay(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                tx.with_context(connect_autopay_receipt_later=True)._post_process()
+                tx.with_context(
+                    connect_autopay_receipt_later=True,
+                    # a job booking a thousand payments: no chatter note of
+                    # each creation and no field tracking on them (the
+                    # timeline event and the receipt say what happened)
+                    mail_create_nolog=True,
+                    tracking_disable=True,
+                )._post_process()
         except psycopg2.OperationalError as error:
             # another transaction booked in the same journal first (its
             # sequence): the transaction is done, not booked yet; its
