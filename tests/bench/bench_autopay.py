@@ -321,7 +321,10 @@ def main():
         flush=True,
     )
     ok = done == N and charged == N and open_left == 0 and done_after == done
-    print(f"check: {'OK' if ok else 'FAILED'} (target: {N:,} charged once, under 60 s)")
+    print(
+        f"check: {'OK' if ok else 'FAILED'} (each charged once, every invoice paid, nothing "
+        f"charged again); target under 60 s: {'met' if elapsed < 60 else 'NOT met'}"
+    )
 
 
 main()
