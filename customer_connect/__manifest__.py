@@ -2,7 +2,7 @@
     "name": "Customer Connect",
     "summary": "Customer portal for equipment dealers: customer accounts, "
     "invitations, access levels, e-mail history, dealership users",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Customer Connect",
@@ -79,6 +79,9 @@
         "data/portal_plans_data.xml",
         "views/portal_plans_views.xml",
         "views/portal_plans_templates.xml",
+        # credit shown (issue 21): its room
+        "views/portal_credit_views.xml",
+        "views/portal_credit_templates.xml",
     ],
     "demo": ["demo/demo_dealer.xml"],
     "assets": {

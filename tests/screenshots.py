@@ -31,6 +31,8 @@ PAGES = {
     "statement-page.png": "/my/statement",
     # the tiles (one per thing to do) and the dealer in the footer
     "portal-home.png": "/my/home",
+    # credit shown: how the home's card is worked out
+    "credit.png": "/my/credit",
 }
 # taller than the window: down to the footer
 HEIGHTS = {"portal-home.png": 1220}

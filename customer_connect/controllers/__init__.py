@@ -14,3 +14,6 @@ from . import portal_disputes
 # promises to pay and instalment plans (issue 21)
 from . import portal_promises
 from . import portal_plans
+
+# credit shown (issue 21)
+from . import portal_credit

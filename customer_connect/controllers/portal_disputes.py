@@ -21,16 +21,9 @@ from ..models.portal_disputes import (
     MESSAGE_MIN,
     OPEN_STATES,
 )
-from .portal_list import PortalListParams
+from .portal_list import PortalListParams, not_found_if_too_big
 
 DISPUTE_FILTERS = ("open", "closed", "all")
-# ids beyond PostgreSQL's integer are no record: a 404, not a database error
-MAX_ID = 2**31 - 1
-
-
-def _not_found_if_too_big(*ids):
-    if any(int(i) > MAX_ID for i in ids):
-        raise request.not_found()
 
 
 class ConnectPortalDisputes(PortalAccount):
@@ -58,7 +51,7 @@ class ConnectPortalDisputes(PortalAccount):
 
     # -- raising a dispute ---------------------------------------------------
     def _dispute_invoice(self, invoice_id):
-        _not_found_if_too_big(invoice_id)
+        not_found_if_too_big(invoice_id)
         try:
             return request.env["customer_connect.dispute"]._connect_portal_invoice(invoice_id)
         except MissingError as error:
@@ -136,7 +129,7 @@ class ConnectPortalDisputes(PortalAccount):
 
     # -- one dispute -----------------------------------------------------------
     def _dispute(self, dispute_id):
-        _not_found_if_too_big(dispute_id)
+        not_found_if_too_big(dispute_id)
         try:
             return request.env["customer_connect.dispute"]._connect_portal_dispute(dispute_id)
         except MissingError as error:
@@ -172,7 +165,7 @@ class ConnectPortalDisputes(PortalAccount):
         """A file of the dispute, downloaded: the dispute's rules decide,
         then the file is served as the system."""
         dispute = self._dispute(dispute_id)
-        _not_found_if_too_big(attachment_id)
+        not_found_if_too_big(attachment_id)
         try:
             attachment_sudo = dispute._connect_portal_attachment(attachment_id)
         except MissingError as error:

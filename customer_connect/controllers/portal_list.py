@@ -3,9 +3,12 @@ Open Orders, Purchase History, Account History, disputes) reads the same
 way: the page number, the sort order, the search box, the filters picked
 from a list, and Odoo's pager. Each area's route calls ``PortalListParams``
 instead of cleaning them itself, so a page number or a search typed into
-the address bar is answered alike everywhere."""
+the address bar is answered alike everywhere; the detail pages check the
+record ids in their addresses with ``not_found_if_too_big``."""
 
 import re
+
+from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -15,6 +18,15 @@ MAX_PAGE = 100_000
 # a search box's text, at most (longer is cut: it searches nothing more)
 SEARCH_MAX = 100
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# ids beyond PostgreSQL's integer are no record: a 404, not a database error
+MAX_ID = 2**31 - 1
+
+
+def not_found_if_too_big(*ids):
+    """404 when one of the record ids typed into an address (``<int:...>``
+    takes any size) is beyond PostgreSQL's integer: no record has it."""
+    if any(int(i) > MAX_ID for i in ids):
+        raise request.not_found()
 
 
 class PortalListParams:

@@ -151,6 +151,9 @@ class ConnectPortalOrders(SaleCustomerPortal):
         return super().portal_quote_decline(order_id, *args, **kwargs)
 
     @http.route()
-    def portal_quote_document(self, order_id, *args, **kwargs):
+    def portal_quote_document(self, order_id, document_id, access_token=None, **kwargs):
+        # Odoo's own signature makes access_token required: an address
+        # without it was a server error (TypeError); a signed-in contact
+        # needs none, _document_check_access checks its rights instead
         self._connect_require_orders()
-        return super().portal_quote_document(order_id, *args, **kwargs)
+        return super().portal_quote_document(order_id, document_id, access_token)

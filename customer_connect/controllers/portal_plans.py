@@ -14,15 +14,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.portal_plans import NOTE_MAX, PLAN_PAGE
-from .portal_list import PortalListParams
-
-# ids beyond PostgreSQL's integer are no record: a 404, not a database error
-MAX_ID = 2**31 - 1
-
-
-def _not_found_if_too_big(*ids):
-    if any(int(i) > MAX_ID for i in ids):
-        raise request.not_found()
+from .portal_list import PortalListParams, not_found_if_too_big
 
 
 class ConnectPortalPlans(CustomerPortal):
@@ -40,7 +32,7 @@ class ConnectPortalPlans(CustomerPortal):
         return values
 
     def _plan_invoice(self, invoice_id):
-        _not_found_if_too_big(invoice_id)
+        not_found_if_too_big(invoice_id)
         try:
             return request.env["customer_connect.plan"]._connect_portal_invoice(invoice_id)
         except MissingError as error:
@@ -53,21 +45,9 @@ class ConnectPortalPlans(CustomerPortal):
         # sudo: the invoice was checked by _plan_invoice (rules and gate)
         invoice_sudo = invoice.sudo()
         if rows is None:
-            # a first proposal: three monthly instalments (or fewer), the
-            # last one taking the cents the split leaves
-            count = min(3, max_count)
-            currency = invoice_sudo.currency_id
-            part = currency.round(invoice_sudo.amount_residual / count)
             rows = [
-                (
-                    str(today + relativedelta(months=number + 1)),
-                    str(
-                        part
-                        if number < count - 1
-                        else currency.round(invoice_sudo.amount_residual - part * (count - 1))
-                    ),
-                )
-                for number in range(count)
+                (str(day), str(amount))
+                for day, amount in Plan._connect_first_proposal(invoice, today)
             ]
         rows = list(rows) + [("", "")] * (max_count - len(rows))
         values = self._prepare_portal_layout_values()
@@ -134,7 +114,7 @@ class ConnectPortalPlans(CustomerPortal):
     @http.route("/my/plans/<int:plan_id>", type="http", auth="user", website=True)
     def portal_my_plan(self, plan_id, asked=None, **kw):
         """One plan: its instalments, its state and the dealer's answer."""
-        _not_found_if_too_big(plan_id)
+        not_found_if_too_big(plan_id)
         try:
             plan = request.env["customer_connect.plan"]._connect_portal_plan(plan_id)
         except MissingError as error:

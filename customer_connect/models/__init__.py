@@ -46,3 +46,7 @@ from . import portal_promises_links
 from . import portal_plans
 from . import portal_plans_service
 from . import portal_plans_links
+
+# credit shown (issue 21)
+from . import portal_credit
+from . import portal_credit_links

@@ -143,6 +143,23 @@ class CustomerConnectAccessLevel(models.Model):
         ]
 
     @api.model
+    def _open_areas_on_shipped_levels(self, areas):
+        """Open ``areas`` on every company's shipped levels (recognised by
+        their code, renamed or not) exactly where a new install opens them
+        (``_default_levels_values``): what an addon's install on a
+        database whose levels exist already, or the migration that brings
+        a new area, calls, so an existing dealer's levels get the new area
+        as a new dealer's do. Only opens: a level the dealer made, or an
+        area a shipped level does not get, is left as it is."""
+        fields_by_area = self._portal_areas()
+        # levels are configuration, written by the install or the migration
+        Level = self.sudo().with_context(active_test=False)
+        for vals in self._default_levels_values():
+            opened = {fields_by_area[area]: True for area in areas if vals[fields_by_area[area]]}
+            if opened:
+                Level.search([("code", "=", vals["code"])]).write(opened)
+
+    @api.model
     def _create_company_defaults(self, companies):
         """Give each of ``companies`` the shipped levels it does not have yet."""
         # levels are configuration written by the system for a new company

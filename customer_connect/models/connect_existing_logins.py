@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class CustomerConnectExistingLogins(models.AbstractModel):
@@ -96,7 +97,10 @@ class CustomerConnectExistingLogins(models.AbstractModel):
                 vals["connect_access_level_id"] = Level._default_for_company(
                     contact._connect_company()
                 ).id
-            contact.write(vals)
+                # the dealer picks the company's default in Settings after
+                # the install: _apply_default_level can then move these
+                vals["connect_access_level_from_install"] = True
+            contact.with_context(connect_level_from_install=True).write(vals)
             adopted |= contact
         # record rules read the logins' contacts and levels, cached per user
         self.env.registry.clear_cache()
@@ -126,3 +130,77 @@ class CustomerConnectExistingLogins(models.AbstractModel):
             {"groups_id": [fields.Command.unlink(portal.id), fields.Command.link(public.id)]}
         )
         return users
+
+    @api.model
+    def _level_from_install_domain(self, company, level):
+        """Contacts of ``company`` whose access level the install gave (the
+        company's default then) and nobody changed since, on another level
+        than ``level``."""
+        return [
+            ("connect_access_level_from_install", "=", True),
+            ("connect_access_level_id.company_id", "=", company.id),
+            ("connect_access_level_id", "!=", level.id),
+        ]
+
+    @api.model
+    def _apply_default_level(self, company):
+        """Give ``company``'s default access level (Settings) to the contacts
+        whose level the install gave and nobody changed since: the install
+        runs before the dealer can pick a default, so the logins Odoo made
+        before get Full access; the dealer picks the default afterwards and
+        applies it to them with this. Contacts invited since, or whose level
+        staff chose, keep theirs. Customer Connect administrators of
+        ``company`` only.
+
+        :return: the contacts given the default level
+        """
+        user = self.env.user
+        if not self.env.su and (
+            not user.has_group("customer_connect.group_connect_admin")
+            or company not in user.company_ids
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Connect administrators of %(company)s apply its default "
+                    "access level to existing logins.",
+                    company=company.name,
+                )
+            )
+        level = self.env["customer_connect.access.level"]._default_for_company(company)
+        # sudo: checked above (an administrator of the company); the
+        # contacts may belong to customers of the company the administrator's
+        # record rules hide (another allowed company active in the session)
+        contacts = (
+            self.env["res.partner"].sudo().search(self._level_from_install_domain(company, level))
+        )
+        contacts.with_context(connect_level_from_install=True).write(
+            {"connect_access_level_id": level.id}
+        )
+        return contacts.sudo(False)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    connect_access_level_from_install = fields.Boolean(
+        "Access level from the install",
+        copy=False,
+        readonly=True,
+        help="The contact's login existed before Customer Connect was installed and its access "
+        "level is the one the install gave, unchanged since: Settings can give it the "
+        "company's new default.",
+    )
+
+    def write(self, vals):
+        if "connect_access_level_from_install" in vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The portal state of a contact changes through Customer Connect's actions only."
+                )
+            )
+        if "connect_access_level_id" in vals and not self.env.context.get(
+            "connect_level_from_install"
+        ):
+            # a level chosen for the contact: no longer the install's
+            vals = {**vals, "connect_access_level_from_install": False}
+        return super().write(vals)

@@ -1,5 +1,10 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
 
 BATCH_CHUNK = 250
 
@@ -75,17 +80,32 @@ class CustomerConnectInviteBatch(models.Model):
         # run as the staff member who queued it (see _process)
         Line = self.env["customer_connect.invite.batch.line"].sudo()
         lines = Line._claim_pending(chunk)
+        done = len(lines)
         if lines:
             try:
                 with self.env.cr.savepoint():
                     lines._process()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                # another transaction changed or locks a row of the chunk (a
+                # contact edited since this transaction's snapshot, a
+                # deadlock): no fault of the customers', and retrying in this
+                # snapshot fails again. The savepoint is rolled back, the
+                # lines stay waiting and "nothing done" has the job run again
+                # in a new transaction (_connect_notify_progress)
+                _logger.info(
+                    "Bulk invitation: chunk of %s lines met another transaction (%s); "
+                    "left waiting for the next run",
+                    len(lines),
+                    error.pgcode,
+                )
+                done = 0
             except Exception as error:  # noqa: BLE001 - one bad chunk must not stall the queue
                 lines.write({"result": "refused", "message": str(error)[:250]})
             finished = lines.batch_id.filtered(lambda b: not b.count_pending)
             finished.write({"state": "done", "done_date": fields.Datetime.now()})
         self.env["ir.cron"]._connect_notify_progress(
             "customer_connect.ir_cron_connect_invite_batches",
-            done=len(lines),
+            done=done,
             remaining=Line.search_count([("result", "=", "pending")]),
         )
 

@@ -68,10 +68,7 @@ class CustomerConnectPortalEvent(models.Model):
             return self.browse()
         # a login shared between dealer companies: its contact at this one
         customer = user._connect_customer(self.env.company)
-        contact = next(
-            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
-            user.partner_id,
-        )
+        contact = user._connect_contact_of(customer)
         values = {
             "kind": kind,
             "user_id": user.id,

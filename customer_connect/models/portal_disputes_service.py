@@ -124,10 +124,7 @@ class CustomerConnectDispute(models.Model):
             )
         user = self.env.user
         customer = move.commercial_partner_id
-        contact = next(
-            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
-            user.partner_id,
-        )
+        contact = user._connect_contact_of(customer)
         values = {
             "company_id": company.id,
             "partner_id": customer.id,

@@ -3,6 +3,7 @@ ask a plan for, the plan asked (every value from the form checked), a page
 of plans, one plan. The record and the dealer's side are in
 models/portal_plans.py."""
 
+from dateutil.relativedelta import relativedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
@@ -31,6 +32,27 @@ class CustomerConnectPlan(models.Model):
         if not move._connect_opens_for("plans") or move.move_type != "out_invoice":
             raise AccessError(self.env._("This invoice cannot be paid in instalments here."))
         return move
+
+    @api.model
+    def _connect_first_proposal(self, move, today):
+        """The schedule the ask form opens with for ``move`` (checked by
+        the caller): up to three monthly instalments of what it owes, the
+        last taking the cents the split leaves; [(date, amount)]."""
+        _min_amount, max_count, _days = self._connect_limits(move.company_id)
+        count = min(3, max_count)
+        # sudo: the invoice's amounts, checked by the caller
+        move_sudo = move.sudo()
+        currency = move_sudo.currency_id
+        part = currency.round(move_sudo.amount_residual / count)
+        return [
+            (
+                today + relativedelta(months=number + 1),
+                part
+                if number < count - 1
+                else currency.round(move_sudo.amount_residual - part * (count - 1)),
+            )
+            for number in range(count)
+        ]
 
     @api.model
     def _connect_live_plan(self, move):
@@ -75,10 +97,7 @@ class CustomerConnectPlan(models.Model):
             raise UserError(_("%(name)s has a plan asked or accepted already.", name=move.name))
         user = self.env.user
         customer = move.commercial_partner_id
-        contact = next(
-            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
-            user.partner_id,
-        )
+        contact = user._connect_contact_of(customer)
         company = move.company_id
         try:
             with self.env.cr.savepoint():

@@ -132,10 +132,7 @@ class CustomerConnectPromise(models.Model):
                     names=", ".join(promised.mapped("name")),
                 )
             )
-        contact = next(
-            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
-            user.partner_id,
-        )
+        contact = user._connect_contact_of(customer)
         # the contact was checked above (its invoices, its level); a portal
         # login has no create right on the dealer's promises
         promise_sudo = (

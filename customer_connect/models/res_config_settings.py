@@ -13,6 +13,12 @@ class ResConfigSettings(models.TransientModel):
     connect_default_access_level_id = fields.Many2one(
         related="company_id.connect_default_access_level_id", readonly=False
     )
+    connect_level_from_install_count = fields.Integer(
+        "Contacts on the install's level",
+        compute="_compute_connect_level_from_install_count",
+        help="Contacts whose portal login existed before Customer Connect was installed, still "
+        "on the level the install gave them, which is not this default.",
+    )
     connect_portal_dealer_footer = fields.Boolean(
         related="company_id.connect_portal_dealer_footer", readonly=False
     )
@@ -77,6 +83,25 @@ class ResConfigSettings(models.TransientModel):
         help="The dealer's website origins (https://www.example.com), separated by spaces "
         "or commas: only their pages may show /request-info/embed in a frame.",
     )
+
+    @api.depends("company_id", "connect_default_access_level_id")
+    def _compute_connect_level_from_install_count(self):
+        Logins = self.env["customer_connect.existing.logins"]
+        Level = self.env["customer_connect.access.level"]
+        for settings in self:
+            company = settings.company_id
+            chosen = settings.connect_default_access_level_id
+            level = chosen if chosen.active else Level._default_for_company(company)
+            settings.connect_level_from_install_count = self.env["res.partner"].search_count(
+                Logins._level_from_install_domain(company, level)
+            )
+
+    def action_connect_apply_default_level(self):
+        """Give the company's default access level (saved with the settings
+        before this runs) to the contacts still on the level the install
+        gave them."""
+        self.ensure_one()
+        self.env["customer_connect.existing.logins"]._apply_default_level(self.company_id)
 
     @api.constrains(
         "connect_web_lead_limit_per_address",

@@ -263,6 +263,17 @@ class ResUsers(models.Model):
                 return contact.commercial_partner_id.with_env(self.env)
         return self.commercial_partner_id
 
+    def _connect_contact_of(self, customer):
+        """The contact this login stands for at ``customer`` (a commercial
+        partner): a login shared between dealer companies has one contact
+        per customer; its own partner when none is that customer's. What a
+        dispute, promise, plan, remittance or timeline event is "by"."""
+        self.ensure_one()
+        return next(
+            (c for c in self._connect_contacts() if c.commercial_partner_id == customer),
+            self.partner_id,
+        )
+
     def _connect_portal_scope(self, area):
         """(customer, company) of the current portal page of area ``area``:
         the current company (the switcher's), refused when the login's

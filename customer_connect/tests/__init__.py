@@ -34,3 +34,6 @@ from . import test_portal_replica
 # promises to pay and instalment plans (issue 21)
 from . import test_portal_promises
 from . import test_portal_plans
+
+# credit shown (issue 21)
+from . import test_portal_credit

@@ -1,6 +1,9 @@
+import importlib.util
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from .common import ConnectCase
 
@@ -157,3 +160,37 @@ class TestAccessLevelsPerCompany(ConnectCase):
             Partner.with_context(default_connect_access_level_id=self._level("full").id).create(
                 {"name": "Sneaky", "parent_id": self.golf.id}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLevelsNewAreas(ConnectCase):
+    """A version that brings an area opens it on an existing dealer's
+    shipped levels where a new install opens it, and nowhere else."""
+
+    def _migrate(self, addon, version):
+        path = file_path(f"{addon}/migrations/{version}/post-migration.py")
+        spec = importlib.util.spec_from_file_location(f"{addon}_{version}_post", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, version)
+        return module.NEW_AREAS
+
+    def test_promises_plans_and_credit_open_on_existing_levels_as_on_a_new_install(self):
+        Level = self.env["customer_connect.access.level"].with_context(active_test=False)
+        fields_by_area = Level._portal_areas()
+        shipped = Level.search([("company_id", "=", self.company.id), ("code", "!=", False)])
+        own = Level.create({"name": "Yard foreman", "company_id": self.company.id})
+        # as an upgraded database has them: the new columns empty everywhere
+        new_fields = [fields_by_area[area] for area in ("promises", "plans", "credit")]
+        (shipped | own).write(dict.fromkeys(new_fields, False))
+        areas = self._migrate("customer_connect", "18.0.1.4.0")
+        self.assertEqual(set(areas), {"promises", "plans", "credit"})
+        expected = {vals["code"]: vals for vals in Level._default_levels_values()}
+        for level in shipped:
+            for field in new_fields:
+                self.assertEqual(level[field], expected[level.code][field], (level.code, field))
+        self.assertTrue(shipped.filtered(lambda level: level.code == "full").can_request_plan)
+        self.assertFalse(shipped.filtered(lambda level: level.code == "status_only").can_promise)
+        self.assertFalse(
+            own.can_promise or own.can_request_plan or own.can_see_credit, "a level the dealer made"
+        )

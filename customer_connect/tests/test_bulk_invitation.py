@@ -5,6 +5,7 @@ from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ConnectCase
 
@@ -234,3 +235,110 @@ class TestTwoWorkers(TransactionCase):
                     "DELETE FROM customer_connect_invite_batch WHERE id = %s", [batch_id]
                 )
                 cleanup.commit()
+
+
+@tagged("post_install", "-at_install")
+class TestChunkMeetsAnotherTransaction(TransactionCase):
+    """A chunk whose contact another transaction changed after the cron
+    worker's snapshot (a colleague editing the contact, a DMS import) fails
+    on PostgreSQL's serialization check: no fault of the customer's. The
+    lines stay waiting, nothing is e-mailed, and the next run, in a new
+    transaction, invites the customer once. Real cursors on committed rows,
+    removed afterwards."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            customer = env["res.partner"].create(
+                {
+                    "name": "Race Invite Farm",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "company_id": admin.company_id.id,
+                }
+            )
+            contact = env["res.partner"].create(
+                {
+                    "name": "Race Invite billing",
+                    "parent_id": customer.id,
+                    "type": "invoice",
+                    "email": "race-invite@race-invite-farm.example",
+                }
+            )
+            batch = env["customer_connect.invite.batch"].with_user(admin)._create_for(customer)
+            cr.execute("SELECT coalesce(max(id), 0) FROM ir_cron_trigger")
+            self.ids = {
+                "customer": customer.id,
+                "contact": contact.id,
+                "batch": batch.id,
+                "trigger": cr.fetchone()[0],
+            }
+        self.addCleanup(self._remove_committed)
+
+    def _remove_committed(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            contact = env["res.partner"].browse(self.ids["contact"])
+            cr.execute(
+                """
+                DELETE FROM mail_message WHERE id IN (
+                    SELECT mail.mail_message_id FROM mail_mail mail
+                      JOIN customer_connect_mail_log log ON log.mail_id = mail.id
+                     WHERE log.partner_id = %s)
+                """,
+                [contact.id],
+            )
+            cr.execute(
+                "DELETE FROM customer_connect_invite_batch WHERE id = %s", [self.ids["batch"]]
+            )
+            cron = env.ref("customer_connect.ir_cron_connect_invite_batches")
+            cr.execute(
+                "DELETE FROM ir_cron_trigger WHERE cron_id = %s AND id > %s",
+                [cron.id, self.ids["trigger"]],
+            )
+            contact.with_context(active_test=False).user_ids.unlink()
+            contact.unlink()
+            env["res.partner"].browse(self.ids["customer"]).unlink()
+
+    def _state(self, cr):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        line = env["customer_connect.invite.batch"].browse(self.ids["batch"]).line_ids
+        logs = env["customer_connect.mail.log"].search([("partner_id", "=", self.ids["contact"])])
+        return line.result, len(logs), len(logs.mail_id)
+
+    def test_line_left_waiting_then_invited_once(self):
+        with self.registry.cursor() as worker:
+            # the worker's transaction takes its snapshot (repeatable read)
+            self.assertEqual(self._state(worker), ("pending", 0, 0))
+            with self.registry.cursor() as other:
+                other.execute(
+                    "UPDATE res_partner SET phone = '01234 567890' WHERE id = %s",
+                    [self.ids["contact"]],
+                )
+            env = api.Environment(worker, SUPERUSER_ID, {})
+            with mute_logger("odoo.sql_db"):  # the failed UPDATE, logged by Odoo
+                env["customer_connect.invite.batch"]._cron_process()
+            env.flush_all()
+            self.assertEqual(self._state(worker), ("pending", 0, 0), "left waiting, no e-mail")
+            cron = env.ref("customer_connect.ir_cron_connect_invite_batches")
+            worker.execute(
+                "SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s AND id > %s",
+                [cron.id, self.ids["trigger"]],
+            )
+            self.assertTrue(worker.fetchone()[0], "nothing done: the job runs again")
+            # committed as Odoo's cron commits after the call
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._state(cr), ("pending", 0, 0))
+        with self.registry.cursor() as next_run:
+            env = api.Environment(next_run, SUPERUSER_ID, {})
+            env["customer_connect.invite.batch"]._cron_process()
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._state(cr), ("invited", 1, 1), "invited once")
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            batch = env["customer_connect.invite.batch"].browse(self.ids["batch"])
+            self.assertEqual(batch.state, "done")
+            self.assertEqual(
+                env["res.partner"].browse(self.ids["contact"]).connect_login_state, "invited"
+            )

@@ -1,14 +1,14 @@
 from datetime import datetime
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..hooks import post_init_hook, uninstall_hook
 from .common import ConnectCase
 
 
-@tagged("post_install", "-at_install")
-class TestExistingLogins(ConnectCase):
+class ExistingLoginsCase(ConnectCase):
     """A dealer's Odoo with portal logins made before Customer Connect was
     installed. Our addons are installed in the test database already, so
     the logins are made as Odoo made them (its portal wizard's way: a share
@@ -24,6 +24,13 @@ class TestExistingLogins(ConnectCase):
             cls.env,
             "cc_back_office",
             groups="base.group_user,base.group_partner_manager,base.group_erp_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.settings_admin = new_test_user(
+            cls.env,
+            "cc_settings_admin",
+            groups="base.group_system,customer_connect.group_connect_admin",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
@@ -91,6 +98,11 @@ class TestExistingLogins(ConnectCase):
             .create({})
         )
         return wizard.user_ids.filtered(lambda line: line.partner_id == contact)
+
+
+@tagged("post_install", "-at_install")
+class TestExistingLogins(ExistingLoginsCase):
+    """Install, Odoo's wizard afterwards, the default level, uninstall."""
 
     def test_install_reads_what_odoo_knows(self):
         signed_in = self._odoo_portal_login(
@@ -276,3 +288,137 @@ class TestExistingLogins(ConnectCase):
         line.action_grant_access()
         self.assertTrue(user.active)
         self.assertTrue(user._is_portal())
+
+    def test_odoo_wizard_on_logins_from_before_the_install(self):
+        """Odoo's Re-invite and Revoke on the logins the install adopted (not
+        made after it): our states, dates and e-mail history follow."""
+        Log = self.env["customer_connect.mail.log"]
+        signed_in = self._odoo_portal_login(self.farm_billing, logins=[datetime(2026, 3, 1, 9)])
+        never = self._odoo_portal_login(self.golf_keeper)
+        post_init_hook(self.env)
+        self.assertFalse(
+            Log.search([("partner_id", "in", (self.farm_billing | self.golf_keeper).ids)])
+        )
+        # Re-invite the one that never signed in: still invited, stamped, one history row
+        self.env.cr.execute(
+            "UPDATE res_partner SET connect_last_invited = %s WHERE id = %s",
+            [datetime(2026, 1, 1), self.golf_keeper.id],
+        )
+        self.env.invalidate_all()
+        self._portal_wizard(self.golf_keeper).action_invite_again()
+        self.assertEqual(self.golf_keeper.connect_login_state, "invited")
+        self.assertEqual(self.golf_keeper.connect_user_id, never)
+        self.assertGreater(self.golf_keeper.connect_last_invited, datetime(2026, 1, 1))
+        self.assertEqual(self.golf_keeper.connect_first_invited, never.create_date, "kept")
+        logs = Log.search([("partner_id", "=", self.golf_keeper.id)])
+        self.assertEqual(logs.mapped("kind"), ["invitation"])
+        self.assertEqual(logs.author_id, self.back_office)
+        self.assertIn(self.golf_keeper.email, logs.recipient)
+        # Revoke the one that signed in: inactive, its login archived, no e-mail
+        self._portal_wizard(self.farm_billing).action_revoke_access()
+        self.assertEqual(self.farm_billing.connect_login_state, "inactive")
+        self.assertFalse(signed_in.active)
+        self.assertEqual(self.farm.connect_state, "inactive")
+        self.assertFalse(Log.search([("partner_id", "=", self.farm_billing.id)]))
+        self.assertEqual(
+            self.farm_billing.connect_activated_on, datetime(2026, 3, 1, 9), "its history kept"
+        )
+        # Grant again: active (it signed in before), the same login, Odoo's e-mail recorded
+        self._portal_wizard(self.farm_billing).action_grant_access()
+        self.assertEqual(self.farm_billing.connect_login_state, "active")
+        self.assertTrue(signed_in.active)
+        self.assertEqual(self.farm_billing.connect_user_id, signed_in)
+        self.assertEqual(
+            Log.search([("partner_id", "=", self.farm_billing.id)]).mapped("kind"), ["invitation"]
+        )
+        self.assertEqual(self.farm_billing.connect_access_level_id, self._level("full"))
+
+    # -- the company's default level, picked in Settings after the install
+    def test_settings_apply_the_new_default_to_logins_from_install(self):
+        self._odoo_portal_login(self.farm_billing, logins=[datetime(2026, 3, 1, 9)])
+        self._odoo_portal_login(self.golf_keeper)
+        self._odoo_portal_login(self.farm_fiona, logins=[datetime(2026, 5, 4, 8)])
+        post_init_hook(self.env)
+        full, payable = self._level("full"), self._level("accounts_payable")
+        # staff chose Fiona's level; a contact invited after the install
+        self._set_level(self.farm_fiona, "status_only")
+        later = self.env["res.partner"].create(
+            {"name": "Clubhouse", "parent_id": self.golf.id, "email": "club@lochvale.example"}
+        )
+        later.with_user(self.staff)._connect_invite()
+        self.assertEqual(later.connect_access_level_id, full)
+        Settings = self.env["res.config.settings"].with_user(self.settings_admin)
+        self.assertEqual(Settings.create({}).connect_level_from_install_count, 0)
+        # the dealer picks Accounts Payable: two contacts are on the previous default
+        settings = Settings.create({"connect_default_access_level_id": payable.id})
+        self.assertEqual(settings.connect_level_from_install_count, 2)
+        self.assertEqual(self.company.connect_default_access_level_id, payable, "saved first")
+        settings.action_connect_apply_default_level()
+        self.assertEqual((self.farm_billing | self.golf_keeper).connect_access_level_id, payable)
+        self.assertEqual(self.farm_fiona.connect_access_level_id, self._level("status_only"))
+        self.assertEqual(later.connect_access_level_id, full, "invited after: its own level")
+        self.assertEqual(Settings.create({}).connect_level_from_install_count, 0)
+        # the dealer changes their mind: still the install's contacts, not the others
+        settings = Settings.create({"connect_default_access_level_id": full.id})
+        self.assertEqual(settings.connect_level_from_install_count, 2)
+        settings.action_connect_apply_default_level()
+        self.assertEqual((self.farm_billing | self.golf_keeper).connect_access_level_id, full)
+        self.assertEqual(self.farm_fiona.connect_access_level_id, self._level("status_only"))
+        # a level staff choose afterwards is theirs
+        self._set_level(self.golf_keeper, "payments_only")
+        self.company.connect_default_access_level_id = payable
+        applied = self.env["customer_connect.existing.logins"]._apply_default_level(self.company)
+        self.assertEqual(applied, self.farm_billing)
+        self.assertEqual(self.golf_keeper.connect_access_level_id, self._level("payments_only"))
+
+    def test_only_customer_connect_administrators_apply_it(self):
+        self._odoo_portal_login(self.golf_keeper)
+        post_init_hook(self.env)
+        self.company.connect_default_access_level_id = self._level("accounts_payable")
+        Logins = self.env["customer_connect.existing.logins"]
+        with self.assertRaisesRegex(AccessError, "Only Customer Connect administrators"):
+            Logins.with_user(self.staff)._apply_default_level(self.company)
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(self.staff).create(
+                {}
+            ).action_connect_apply_default_level()
+        # an administrator of another dealer company
+        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other_admin = new_test_user(
+            self.env,
+            "cc_other_admin",
+            groups="customer_connect.group_connect_admin",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        with self.assertRaisesRegex(AccessError, "Only Customer Connect administrators"):
+            Logins.with_user(other_admin)._apply_default_level(self.company)
+        # nor can staff mark a contact as the install's
+        with self.assertRaises(AccessError):
+            self.farm_fiona.with_user(self.staff).connect_access_level_from_install = True
+        self.assertEqual(self.golf_keeper.connect_access_level_id, self._level("full"))
+        Logins.with_user(self.staff_admin)._apply_default_level(self.company)
+        self.assertEqual(self.golf_keeper.connect_access_level_id, self._level("accounts_payable"))
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultLevelFromInstallTour(ExistingLoginsCase, HttpCase):
+    def test_tour_settings_apply_the_new_default(self):
+        """The dealer picks the company's default level in Settings after the
+        install and applies it to the contacts still on the install's."""
+        self._odoo_portal_login(self.farm_billing, logins=[datetime(2026, 3, 1, 9)])
+        self._odoo_portal_login(self.golf_keeper)
+        self._odoo_portal_login(self.farm_fiona)
+        post_init_hook(self.env)
+        self._set_level(self.farm_fiona, "status_only")
+        self.env.flush_all()
+        self.start_tour(
+            "/odoo/settings#customer_connect",
+            "customer_connect_default_level_from_install",
+            login=self.settings_admin.login,
+        )
+        self.env.invalidate_all()
+        payable = self._level("accounts_payable")
+        self.assertEqual(self.company.connect_default_access_level_id, payable)
+        self.assertEqual((self.farm_billing | self.golf_keeper).connect_access_level_id, payable)
+        self.assertEqual(self.farm_fiona.connect_access_level_id, self._level("status_only"))

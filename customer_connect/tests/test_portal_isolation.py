@@ -133,6 +133,9 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             cls.env.ref("customer_connect.dispute_reason_other").id,
             "Greenacres own dispute",
         )
+        # credit shown: on for the walk, Loch Vale's limit must not show
+        cls.company.write({"account_use_credit_limit": True, "connect_portal_show_credit": True})
+        cls.golf.with_company(cls.company).credit_limit = 97531.0
         # what must never show to Greenacres' contact
         cls.golf_markers = (
             "Loch Vale secret dispute",
@@ -149,6 +152,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             "Greenkeeper's shed",
             "Loch Vale secret plan note",
             f"/my/projects/image/{cls.golf_project.order_line[-1].id}",
+            "97,531",
         )
 
     # -- the walk --------------------------------------------------------
@@ -259,6 +263,8 @@ class TestPortalIsolation(ConnectCase, HttpCase):
             "/my/plans": ["/my/plans"],
             "/my/plans/page/<int:page>": ["/my/plans/page/2"],
             "/my/plans/<int:plan_id>": [f"/my/plans/{self.golf_plan.id}"],
+            # credit shown: the page is always the contact's own customer's
+            "/my/credit": ["/my/credit"],
             # switching to a company the login does not work with
             "/my/company": [("POST", "/my/company", {"company_id": self._foreign_company().id})],
             # the public Request Info form (web leads): nothing of any customer
@@ -368,6 +374,7 @@ class TestPortalIsolation(ConnectCase, HttpCase):
         page = self.url_open("/my/activity?status=all").text
         self.assertIn(self.golf_invoice.ref, page)
         self.assertNotIn(self.farm_invoice.ref, page)
+        self.assertIn("97,531", page, "Loch Vale's own credit shows to its contact")
 
     def test_every_route_is_walked(self):
         """Each route of this addon's controllers has its line in the walk."""
@@ -421,6 +428,9 @@ class TestCapabilityMatrix(ConnectCase, HttpCase):
 
     matrix_pages = MATRIX_PAGES
     matrix_rpc = MATRIX_RPC
+    # Odoo 18's loader runs only the test methods a class defines itself:
+    # the addons' subclasses (their lines only) must run these
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):

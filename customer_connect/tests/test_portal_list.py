@@ -71,3 +71,31 @@ class TestPortalListParams(ConnectCase, HttpCase):
                 self.assertEqual(response.status_code, 200, f"{url} page={page}")
             response = self.url_open(f"{url}/page/99999999999999")
             self.assertEqual(response.status_code, 200, f"{url}/page/99999999999999")
+
+    def test_every_detail_page_answers_an_id_beyond_any_record(self):
+        """A record id typed into an address beyond PostgreSQL's integer (the
+        route takes any size) is no record: refused (404, 403; 405 or 400
+        for a form's or a JSON address; Odoo's own pages we extend send to
+        /my), never a server error nor a page. Every ``<int:...>`` route of ours under
+        /my, found in the routing map, so a new one is checked too."""
+        huge, seen = "99999999999", []
+        self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
+        for rule in self.env["ir.http"].routing_map().iter_rules():
+            route = rule.rule
+            if (
+                not route.startswith("/my/")
+                or "<int:" not in route.replace("<int:page>", "")
+                or not rule.endpoint.__module__.startswith("odoo.addons.customer_connect")
+            ):
+                continue
+            url = route
+            while "<" in url:
+                url = url[: url.index("<")] + huge + url[url.index(">") + 1 :]
+            if url in seen:
+                continue
+            seen.append(url)
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertIn(response.status_code, (303, 400, 403, 404, 405), url)
+        self.assertIn(f"/my/plans/{huge}", seen)
+        self.assertIn(f"/my/equipment/{huge}", seen)

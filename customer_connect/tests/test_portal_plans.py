@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields, http
+from odoo import Command, fields, http, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -99,6 +99,22 @@ class TestPortalPlans(ConnectCase, HttpCase):
         # a second ask for the same invoice
         response = self._post(self.tractor, dates, amounts)
         self.assertIn("has a plan", response.text)
+
+    def test_first_proposal_adds_up_and_is_accepted_as_it_stands(self):
+        """The form opens with a schedule the contact can send unchanged:
+        the cents a three-way split leaves go to the last instalment."""
+        odd = self.init_invoice(
+            "out_invoice", partner=self.farm, amounts=[1000.01], invoice_date=self.today, post=True
+        )
+        Plan = self.Plan.with_user(self.farm_user).with_company(self.company)
+        proposal = Plan._connect_first_proposal(odd, self.today)
+        self.assertEqual(len(proposal), 3)
+        self.assertAlmostEqual(sum(amount for _day, amount in proposal), odd.amount_residual)
+        self.assertEqual(len({amount for _day, amount in proposal}), 2, "the cents go last")
+        plan = Plan._connect_ask(
+            odd.id, [str(day) for day, _a in proposal], [str(a) for _d, a in proposal]
+        )
+        self.assertEqual(plan.instalment_count, 3)
 
     def test_hostile_inputs_say_what_is_wrong_and_keep_what_was_typed(self):
         self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
@@ -295,3 +311,29 @@ class TestPortalPlans(ConnectCase, HttpCase):
             f"/my/invoices/{self.tractor.id}/plan",
             self.url_open(f"/my/invoices/{self.tractor.id}").text,
         )
+
+    def _page_queries(self, url):
+        """Queries of one GET of ``url`` (after a first one warms the caches)."""
+        self.url_open(url)
+        self.env.invalidate_all()
+        before = sql_db.sql_counter
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return sql_db.sql_counter - before, response.text
+
+    def test_list_query_count_does_not_grow(self):
+        """The contact's plans page: as many queries for seven plans as for one."""
+        self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
+        self._ask()
+        few, page = self._page_queries("/my/plans")
+        self.assertEqual(page.count("o_connect_plan_list_row"), 1)
+        for _n in range(6):
+            invoice = self.init_invoice(
+                "out_invoice", partner=self.farm, amounts=[2000], invoice_date=self.today, post=True
+            )
+            self._ask(invoice)
+        self.env.flush_all()
+        many, page = self._page_queries("/my/plans")
+        self.assertEqual(page.count("o_connect_plan_list_row"), 7)
+        self.assertGreater(few, 0, "the page's queries are counted")
+        self.assertEqual(many, few)

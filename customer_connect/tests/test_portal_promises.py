@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields, http
+from odoo import Command, fields, http, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -249,3 +249,28 @@ class TestPortalPromises(ConnectCase, HttpCase):
         with self.assertRaises(AccessError):
             self._promise(self.blades, 10)
         self.assertNotIn("/my/promises", self.url_open("/my").text)
+
+    def _page_queries(self, url):
+        """Queries of one GET of ``url`` (after a first one warms the caches)."""
+        self.url_open(url)
+        self.env.invalidate_all()
+        before = sql_db.sql_counter
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return sql_db.sql_counter - before, response.text
+
+    def test_list_query_count_does_not_grow(self):
+        """The contact's promises page: as many queries for seven promises as
+        for one (each row's invoices, amounts and state read together)."""
+        self.authenticate(self.farm_user.login, self.PORTAL_PASSWORD)
+        self._promise(self.blades, 100)
+        few, page = self._page_queries("/my/promises?filterby=all")
+        self.assertEqual(page.count("o_connect_promise_row"), 1)
+        for _n in range(6):
+            invoice = self.init_invoice("out_invoice", partner=self.farm, amounts=[40], post=True)
+            self._promise(invoice, 40)
+        self.env.flush_all()
+        many, page = self._page_queries("/my/promises?filterby=all")
+        self.assertEqual(page.count("o_connect_promise_row"), 7)
+        self.assertGreater(few, 0, "the page's queries are counted")
+        self.assertEqual(many, few)

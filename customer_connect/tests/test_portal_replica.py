@@ -41,6 +41,8 @@ READONLY_ROUTES = (
     "/my/projects",
     "/my/projects/<int:site_id>",
     "/my/projects/image/<int:line_id>",
+    # credit shown
+    "/my/credit",
 )
 # pages that write, or follow a write (a payment's, a form's): the primary
 PRIMARY_ROUTES = (

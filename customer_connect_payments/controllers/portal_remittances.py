@@ -9,14 +9,15 @@ from odoo import http
 from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.customer_connect.controllers.portal_list import PortalListParams
+from odoo.addons.customer_connect.controllers.portal_list import (
+    PortalListParams,
+    not_found_if_too_big,
+)
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.portal_remittances import REMITTANCE_PAGE
 from ..models.portal_remittances_reader import FILE_MAX_BYTES, LINES_MAX, REFERENCE_MAX
 
-# ids beyond PostgreSQL's integer are no record: a 404, not a database error
-MAX_ID = 2**31 - 1
 # rows of the form shown empty; what was typed is kept, up to the line limit
 FORM_ROWS = 8
 
@@ -113,8 +114,7 @@ class ConnectPortalRemittances(CustomerPortal):
     def portal_my_remittance(self, remittance_id, sent=None, **kw):
         """One remittance: its lines, the invoice each was matched to, and
         whether the invoice is settled."""
-        if remittance_id > MAX_ID:
-            raise request.not_found()
+        not_found_if_too_big(remittance_id)
         try:
             remittance = request.env["customer_connect.remittance"]._connect_portal_remittance(
                 remittance_id

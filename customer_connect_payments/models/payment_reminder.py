@@ -107,24 +107,31 @@ class CustomerConnectPaymentReminderLine(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, ondelete="cascade")
     step = fields.Integer("Days from due", required=True)
+    date_due = fields.Date(
+        "Due on",
+        required=True,
+        help="The due date reminded of: the invoice's earliest unpaid instalment (its "
+        "only one, unless its terms or an accepted plan split it).",
+    )
     date = fields.Date(required=True, index=True)
     state = fields.Selection(LINE_STATES, default="pending", required=True)
     hold_reason = fields.Char()
 
     def init(self):
-        # each invoice is reminded of each step once, whichever server sends
-        # it (a held line is left out on its day only: the hold may end)
+        # each instalment of an invoice (most invoices have one) is reminded
+        # of each step once, whichever server sends it (a held line is left
+        # out on its day only: the hold may end)
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS customer_connect_payment_reminder_line_once_idx
-                ON customer_connect_payment_reminder_line (move_id, step)
+                ON customer_connect_payment_reminder_line (move_id, date_due, step)
              WHERE state != 'held'
             """
         )
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS customer_connect_payment_reminder_line_held_idx
-                ON customer_connect_payment_reminder_line (move_id, step, date)
+                ON customer_connect_payment_reminder_line (move_id, date_due, step, date)
              WHERE state = 'held'
             """
         )
@@ -205,33 +212,46 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
 
     @api.model
     def _due_steps(self, company, today):
-        """[(invoice id, customer id, step)]: each open invoice of
-        ``company`` at the latest step of the schedule it reached in the
-        last CATCH_UP_DAYS days, unless that step or a later one was sent."""
+        """[(invoice id, customer id, step, due date)]: each open invoice
+        of ``company`` at the latest step of the schedule its earliest
+        unpaid instalment reached in the last CATCH_UP_DAYS days, unless
+        that step or a later one was sent for that instalment. The due date
+        is that receivable line's (``date_maturity``): an invoice whose terms
+        or accepted plan split it is chased instalment by instalment, as
+        Odoo's aged receivable reads it."""
         steps = company._connect_payment_reminder_steps()
         if not steps:
             return []
-        self.env["account.move"].flush_model(
-            ["company_id", "move_type", "state", "payment_state", "invoice_date_due"]
+        self.env["account.move"].flush_model(["company_id", "move_type", "state", "payment_state"])
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "reconciled", "date_maturity"]
         )
         self.env["res.partner"].flush_model(["connect_no_reminders"])
         self.env["customer_connect.payment.reminder.line"].flush_model()
         # one query for the company: a reminder run reads every open invoice
         self.env.cr.execute(
             """
-            SELECT DISTINCT ON (move.id) move.id, move.commercial_partner_id, step.days
+            SELECT DISTINCT ON (move.id)
+                   move.id, move.commercial_partner_id, step.days, due.date_maturity
               FROM account_move move
               JOIN res_partner customer ON customer.id = move.commercial_partner_id
+             CROSS JOIN LATERAL (
+                   SELECT MIN(receivable.date_maturity) AS date_maturity
+                     FROM account_move_line receivable
+                    WHERE receivable.move_id = move.id
+                      AND receivable.display_type = 'payment_term'
+                      AND NOT receivable.reconciled) due
              CROSS JOIN unnest(%(steps)s::int[]) AS step(days)
              WHERE move.company_id = %(company)s
                AND move.move_type = 'out_invoice'
                AND move.state = 'posted'
                AND move.payment_state IN ('not_paid', 'partial')
-               AND move.invoice_date_due + step.days BETWEEN %(since)s AND %(today)s
+               AND due.date_maturity + step.days BETWEEN %(since)s AND %(today)s
                AND customer.connect_no_reminders IS NOT TRUE
                AND NOT EXISTS (
                    SELECT 1 FROM customer_connect_payment_reminder_line line
                     WHERE line.move_id = move.id
+                      AND line.date_due = due.date_maturity
                       AND line.step >= step.days
                       AND line.state != 'held')
              ORDER BY move.id, step.days DESC
@@ -258,12 +278,13 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
         moves = self.env["account.move"].sudo().browse(row[0] for row in due)
         holds = self.env["customer_connect.collection.hold"]._holds(moves, today)
         held_lines, by_reminder = [], {}
-        for move_id, customer_id, step in due:
+        for move_id, customer_id, step, date_due in due:
             base = {
                 "move_id": move_id,
                 "company_id": company.id,
                 "partner_id": customer_id,
                 "step": step,
+                "date_due": date_due,
                 "date": today,
             }
             if move_id in holds:
@@ -335,9 +356,7 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
         # sudo: the job; the reminders are the system's
         reminders = reminders.sudo()
         lines = reminders.line_ids
-        lines.move_id.fetch(
-            ["name", "invoice_date_due", "amount_residual", "currency_id", "payment_state"]
-        )
+        lines.move_id.fetch(["name", "amount_residual", "currency_id", "payment_state"])
         holds = self.env["customer_connect.collection.hold"]._holds(lines.move_id, today)
         paid = lines.filtered(
             lambda line: line.move_id.payment_state not in ("not_paid", "partial")
@@ -367,16 +386,19 @@ class CustomerConnectPaymentReminderService(models.AbstractModel):
         step: each contact is in one of them)."""
         rows, links, contacts = {}, {}, self.env["res.partner"]
         for reminder in reminders:
-            moves = (reminder.line_ids & open_lines).move_id.sorted(
-                lambda m: (m.invoice_date_due, m.id)
+            reminded = (reminder.line_ids & open_lines).sorted(
+                lambda line: (line.date_due, line.move_id.id)
             )
+            moves = reminded.move_id
             invoice_rows = [
                 {
-                    "name": move.name,
-                    "due": format_date(self.env, move.invoice_date_due),
-                    "amount": format_amount(self.env, move.amount_residual, move.currency_id),
+                    "name": line.move_id.name,
+                    "due": format_date(self.env, line.date_due),
+                    "amount": format_amount(
+                        self.env, line.move_id.amount_residual, line.move_id.currency_id
+                    ),
                 }
-                for move in moves
+                for line in reminded
             ]
             for contact in recipients[reminder.partner_id]:
                 contacts |= contact

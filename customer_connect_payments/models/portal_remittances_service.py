@@ -139,10 +139,7 @@ class CustomerConnectRemittance(models.Model):
             customer, company, currency, lines
         )
         user = self.env.user
-        contact = next(
-            (c for c in user._connect_contacts() if c.commercial_partner_id == customer),
-            user.partner_id,
-        )
+        contact = user._connect_contact_of(customer)
         values = {
             "company_id": company.id,
             "partner_id": customer.id,

@@ -8,7 +8,8 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import format_date
 
 from odoo.addons.customer_connect.tests import test_portal_isolation
 
@@ -138,6 +139,102 @@ class TestPaymentReminders(PayCase):
             [("move_id", "=", held.id)]
         )
         self.assertEqual(line.hold_reason, "test_promise")
+
+    def test_promised_and_planned_invoices_are_left_out(self):
+        """The real holds of the cash areas, not a stand-in: an invoice with
+        an open promise and one whose plan staff accepted get no reminder
+        while a third, as overdue, does; their lines say why."""
+        promised, planned, chased = (self._invoice_due(-7, amount=1500) for _i in range(3))
+        # as the portal's promise and ask write them (checked there)
+        self.env["customer_connect.promise"].sudo().create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.farm.id,
+                "contact_id": self.farm_billing.id,
+                "move_ids": [Command.set(promised.ids)],
+                "currency_id": promised.currency_id.id,
+                "amount": promised.amount_residual,
+                "date_promised": fields.Date.to_date(TODAY) + timedelta(days=5),
+            }
+        )
+        self.company.connect_plan_min_amount = 1000
+        today = fields.Date.context_today(self.env["customer_connect.plan"])
+        half = planned.currency_id.round(planned.amount_residual / 2)
+        plan = (
+            self.env["customer_connect.plan"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.farm.id,
+                    "contact_id": self.farm_billing.id,
+                    "move_id": planned.id,
+                    "amount": planned.amount_residual,
+                    "line_ids": [
+                        Command.create({"date_due": today + timedelta(days=30), "amount": half}),
+                        Command.create(
+                            {
+                                "date_due": today + timedelta(days=60),
+                                "amount": planned.amount_residual - half,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        accountant = new_test_user(
+            self.env,
+            "cc_remind_accountant",
+            groups="customer_connect.group_connect_user,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        plan.with_user(accountant).action_accept()
+        self.assertEqual(plan.state, "accepted")
+        self._run()
+        mails = self._reminder_mails()
+        self.assertEqual(len(mails), 1)
+        Line = self.env["customer_connect.payment.reminder.line"]
+        self.assertEqual(Line.search([("move_id", "=", promised.id)]).hold_reason, "promise")
+        # the accepted plan moved the invoice's due dates to its instalments:
+        # not overdue any more, and held until an instalment falls due
+        self.assertFalse(Line.search([("move_id", "=", planned.id)]))
+        first = today + timedelta(days=30)
+        Hold = self.env["customer_connect.collection.hold"]
+        self.assertEqual(Hold._holds(planned, first - timedelta(days=3)), {planned.id: "plan"})
+        self.assertEqual(Hold._holds(planned, first), {}, "chased on the instalment's day")
+        chased_line = Line.search([("move_id", "=", chased.id)])
+        self.assertEqual((chased_line.state, chased_line.hold_reason), ("sent", False))
+
+    def test_a_missed_instalment_is_chased_as_it_falls_due(self):
+        """An invoice paid in instalments is reminded of its earliest unpaid
+        one, step by step from that instalment's due date (not the last
+        one's), and again from the next one's once it is paid."""
+        today = fields.Date.to_date(TODAY)
+        move = self._invoice_due(20, amount=900)
+        # as Odoo's terms or an accepted plan leave it: three receivable lines
+        first, second = today - timedelta(days=7), today + timedelta(days=23)
+        move.button_draft()
+        move.invoice_payment_term_id = self.env["account.payment.term"].create(
+            {
+                "name": "Three parts",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 40, "nb_days": 60}),
+                ],
+            }
+        )
+        move.invoice_date = first
+        move.action_post()
+        receivable = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        self.assertEqual(sorted(receivable.mapped("date_maturity"))[:2], [first, second])
+        self._run()
+        line = self.env["customer_connect.payment.reminder.line"].search(
+            [("move_id", "=", move.id)]
+        )
+        self.assertEqual((line.step, line.date_due, line.state), (7, first, "sent"))
+        self.assertIn(format_date(self.env, first), self._reminder_mails().mail_id.body_html or "")
 
     def test_who_is_reminded(self):
         self._invoice_due(-7)
@@ -357,7 +454,8 @@ class TestRemindersCapabilityMatrix(test_portal_isolation.TestCapabilityMatrix):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["customer_connect.payment.reminder"].create(
+        # sudo: reminders are made by the job, never by a user
+        cls.env["customer_connect.payment.reminder"].sudo().create(
             {
                 "company_id": cls.company.id,
                 "partner_id": cls.farm.id,

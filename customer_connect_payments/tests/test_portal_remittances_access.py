@@ -4,7 +4,7 @@ refused (page and JSON-RPC), another customer's remittances stay out of
 reach, and staff match it against the bank line; the area's lines of the
 capability matrix."""
 
-from odoo import fields, http
+from odoo import fields, http, sql_db
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
@@ -24,6 +24,41 @@ class TestPortalRemittancesHttp(RemittanceCase):
         return self.url_open(
             "/my/remittances/new", data=payload, files=files, allow_redirects=False
         )
+
+    def _page_queries(self, url):
+        """Queries of one GET of ``url`` (after a first one warms the caches)."""
+        self.url_open(url)
+        self.env.invalidate_all()
+        before = sql_db.sql_counter
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return sql_db.sql_counter - before, response.text
+
+    def test_list_query_count_does_not_grow(self):
+        """The contact's remittances page: as many queries for seven
+        remittances as for one."""
+
+        def send(amount):
+            response = self._post(
+                {
+                    "transfer_date": self.today,
+                    "transfer_amount": amount,
+                    "reference": ["WIRE"],
+                    "amount": [amount],
+                }
+            )
+            self.assertEqual(response.status_code, 303, response.text[:500])
+
+        send("10.00")
+        few, page = self._page_queries("/my/remittances")
+        self.assertEqual(page.count("o_connect_remittance_row"), 1)
+        for number in range(6):
+            send(f"{11 + number}.00")
+        self.env.flush_all()
+        many, page = self._page_queries("/my/remittances")
+        self.assertEqual(page.count("o_connect_remittance_row"), 7)
+        self.assertGreater(few, 0, "the page's queries are counted")
+        self.assertEqual(many, few)
 
     def test_send_by_form_then_settled_after_staff_confirm(self):
         self.assertEqual(self.url_open("/my/remittances/new").status_code, 200)

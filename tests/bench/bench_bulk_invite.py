@@ -16,7 +16,9 @@ contact (type invoice, unique e-mail), then:
        committing after each chunk) until every line of the batch is done;
    and checks that N mail.mail were created and only queued (state outgoing):
    no mail server is reached (there is no cron worker in ``odoo shell``).
-2. Odoo's own wizard on the second set: ``portal.wizard`` created with
+2. Odoo's own wizard on the second set, as ``base.user_admin`` (Customer
+   Connect keeps sign-up links, which the wizard's e-mail carries, to
+   administrators): ``portal.wizard`` created with
    ``active_ids`` = the billing contacts, then ``action_grant_access()`` on each
    ``portal.wizard.user`` line, one at a time with a commit after each (one
    click = one request in the UI). The wizard sends its e-mail at once
@@ -261,9 +263,14 @@ def main():
     env.invalidate_all()  # noqa: F821
     q0 = cr.sql_log_count
     t0 = time.perf_counter()
+    # Odoo's wizard as the administrator: its grant reads the new login's
+    # sign-up URL for the welcome e-mail, which Customer Connect keeps to
+    # administrators ("Only administrators may obtain sign-up links", F1/F2);
+    # a dealer's staff member with Customer Connect rights invites through
+    # ours instead
     wenv = api.Environment(
         cr,
-        user.id,
+        env.ref("base.user_admin").id,  # noqa: F821
         {
             "lang": "en_US",
             "tz": "Europe/Brussels",
