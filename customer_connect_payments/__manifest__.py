@@ -16,6 +16,8 @@
         "data/portal_remittances_data.xml",
         "views/portal_remittances_views.xml",
         "views/portal_remittances_templates.xml",
+        # autopay (issue 21)
+        "security/autopay_security.xml",
         "views/connect_access_level_views.xml",
         "views/payment_views.xml",
         "views/portal_payments_templates.xml",
@@ -26,6 +28,10 @@
         "security/payment_reminder_security.xml",
         "data/payment_reminder_data.xml",
         "views/payment_reminder_views.xml",
+        # autopay (issue 21)
+        "views/autopay_views.xml",
+        "views/autopay_templates.xml",
+        "data/autopay_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

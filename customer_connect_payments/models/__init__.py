@@ -15,3 +15,7 @@ from . import portal_remittances_service
 from . import portal_remittances_demo
 from . import payment_reminder
 from . import payment_reminder_demo
+
+# autopay (issue 21)
+from . import connect_autopay
+from . import connect_autopay_inherits

@@ -11,3 +11,4 @@ from . import test_payment_post_processing_race
 from . import test_portal_remittances
 from . import test_portal_remittances_access
 from . import test_payment_reminders
+from . import test_autopay

@@ -62,6 +62,21 @@ class TestPortalPaymentsIsolation(PayCase):
                 "line_ids": [Command.create({"reference": "LV-SECRET-REMIT", "amount": 90.0})],
             }
         )
+        # autopay: Loch Vale charges its saved card automatically
+        # sudo: the set-up is made in the portal by Loch Vale's contact
+        cls.golf_autopay = (
+            cls.env["customer_connect.autopay"]
+            .sudo()
+            .create(
+                {
+                    "customer_id": cls.golf.id,
+                    "company_id": cls.company.id,
+                    "token_id": cls.golf_token.id,
+                    "contact_id": cls.golf_keeper.id,
+                    "max_amount": 90.0,
+                }
+            )
+        )
         cls.golf_markers = (
             cls.golf_invoice.name,
             cls.golf_invoice.ref,
@@ -169,6 +184,18 @@ class TestPortalPaymentsIsolation(PayCase):
                     },
                 ),
             ],
+            # autopay: Greenacres' own page and forms, naming Loch Vale's
+            # card (the set-up and the turning off are the contact's own
+            # customer's, in the company picked)
+            "/my/autopay": [
+                "/my/autopay",
+                (
+                    "POST",
+                    "/my/autopay",
+                    {"token_id": str(self.golf_token.id), "max_amount": "90", "timing": "due"},
+                ),
+            ],
+            "/my/autopay/off": [("POST", "/my/autopay/off", {})],
         }
 
     def _tx_params(self, quote_token, amount):
@@ -228,6 +255,12 @@ class TestPortalPaymentsIsolation(PayCase):
         self.assertFalse(self.golf_invoice.transaction_ids, "no transaction on Loch Vale's")
         self.assertFalse(self.golf_order.transaction_ids)
         self.assertTrue(self.golf_token.active, "Loch Vale's card is not archived")
+        # Loch Vale's autopay is still on, and nobody else charges its card
+        self.assertEqual(self.golf_autopay.state, "on")
+        self.assertEqual(
+            self.env["customer_connect.autopay"].search([("token_id", "=", self.golf_token.id)]),
+            self.golf_autopay,
+        )
         # the remittance sent naming Loch Vale's invoice matched nothing of it
         self.assertFalse(
             self.env["customer_connect.remittance.line"].search(
