@@ -175,22 +175,36 @@ class TestAccessLevelsNewAreas(ConnectCase):
         module.migrate(self.env.cr, version)
         return module.NEW_AREAS
 
-    def test_promises_plans_and_credit_open_on_existing_levels_as_on_a_new_install(self):
+    def _check_opened_as_on_a_new_install(self, addon, version, areas):
         Level = self.env["customer_connect.access.level"].with_context(active_test=False)
         fields_by_area = Level._portal_areas()
         shipped = Level.search([("company_id", "=", self.company.id), ("code", "!=", False)])
         own = Level.create({"name": "Yard foreman", "company_id": self.company.id})
         # as an upgraded database has them: the new columns empty everywhere
-        new_fields = [fields_by_area[area] for area in ("promises", "plans", "credit")]
+        new_fields = [fields_by_area[area] for area in areas]
         (shipped | own).write(dict.fromkeys(new_fields, False))
-        areas = self._migrate("customer_connect", "18.0.1.4.0")
-        self.assertEqual(set(areas), {"promises", "plans", "credit"})
+        self.assertEqual(set(self._migrate(addon, version)), set(areas))
         expected = {vals["code"]: vals for vals in Level._default_levels_values()}
         for level in shipped:
             for field in new_fields:
                 self.assertEqual(level[field], expected[level.code][field], (level.code, field))
+        for field in new_fields:
+            self.assertTrue(any(shipped.mapped(field)), f"some shipped level opens {field}")
+        self.assertFalse(any(own[field] for field in new_fields), "a level the dealer made")
+        return shipped
+
+    def test_promises_plans_and_credit_open_on_existing_levels_as_on_a_new_install(self):
+        shipped = self._check_opened_as_on_a_new_install(
+            "customer_connect", "18.0.1.4.0", ("promises", "plans", "credit")
+        )
         self.assertTrue(shipped.filtered(lambda level: level.code == "full").can_request_plan)
         self.assertFalse(shipped.filtered(lambda level: level.code == "status_only").can_promise)
-        self.assertFalse(
-            own.can_promise or own.can_request_plan or own.can_see_credit, "a level the dealer made"
+
+    def test_the_payments_areas_open_on_existing_levels_as_on_a_new_install(self):
+        """customer_connect_payments' own migration, when it is installed
+        (each addon installs on its own)."""
+        if "customer_connect_payments" not in self.env.registry._init_modules:
+            self.skipTest("customer_connect_payments is not installed")
+        self._check_opened_as_on_a_new_install(
+            "customer_connect_payments", "18.0.1.3.0", ("reminders", "remittances", "autopay")
         )
