@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.customer_connect_dms.models.dms_bulk import read_plain
@@ -517,3 +518,30 @@ class TestDmsBulkInvoices(DmsBulkCase):
         messages, tracking = self._chatter_of(small)
         self.assertFalse(messages)
         self.assertFalse(tracking)
+
+    def test_tax_country_still_checked_in_imports(self):
+        """The bulk path skips Odoo's tax country check only for moves
+        without taxes: a line taxed in another country is still refused."""
+        foreign = self.env.ref("base.be")
+        self.assertNotEqual(self.env.company.account_fiscal_country_id, foreign)
+        group = self.env["account.tax.group"].create({"name": "BE", "country_id": foreign.id})
+        tax = self.env["account.tax"].create(
+            {
+                "name": "Foreign 21%",
+                "amount": 21.0,
+                "country_id": foreign.id,
+                "tax_group_id": group.id,
+            }
+        )
+        Move = self.env["account.move"].with_context(connect_dms_bulk_post=True)
+        with self.assertRaisesRegex(ValidationError, "incompatible with your fiscal country"):
+            Move.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.farm.id,
+                    "invoice_date": "2026-02-15",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Parts", "price_unit": 10.0, "tax_ids": tax.ids})
+                    ],
+                }
+            )
