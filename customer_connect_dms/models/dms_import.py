@@ -269,7 +269,10 @@ class DmsImporter(models.AbstractModel):
         foreground_max = kinds.FOREGROUND_MAX_ROWS.get(run.kind, kinds.FOREGROUND_MAX_ROWS_OTHER)
         if not run.dry_run and len(rows) > foreground_max:
             pdf_targets = {t[0] for t in TARGETS[run.kind] if t[2] == "pdf"}
-            if pdf_source is not None and pdf_targets & set(column_map.values()):
+            # the file's columns, not all those its profile knows: an export
+            # without a PDF column is queued like any big file
+            file_targets = {column_map.get(normalize_column(name)) for name in header}
+            if pdf_source is not None and pdf_targets & file_targets:
                 # the background job reads the run's file again, not the
                 # drop folder (its files are archived after this run)
                 return self._fail(

@@ -326,3 +326,35 @@ class TestDmsDropFolder(DmsImportCase):
         run = self.env["customer_connect_dms.import.run"].search([("source", "=", "folder")])
         self.assertEqual(run.state, "queued")
         self.assertEqual(os.listdir(os.path.join(folder, "done")), ["customers-big.csv"])
+
+    def test_big_invoice_file_without_pdf_column_queued(self):
+        """A big invoices export naming no PDF copies is queued from the drop
+        folder like any big file; one whose PDF column names copies in the
+        folder is refused (the background job cannot read the folder's
+        PDFs). The check read the profile's columns, not the file's: every
+        drop-folder invoices file over the limit was refused."""
+        from ..models import dms_import_targets
+
+        folder = tempfile.mkdtemp()
+        Param = self.env["ir.config_parameter"]
+        Param.set_param("customer_connect_dms.drop_folder", folder)
+        Param.set_param("customer_connect_dms.drop_profile_invoices", self.generic["invoices"].id)
+        self.assertIn("pdf_file", self.generic["invoices"].line_ids.mapped("target"))
+        rows = "".join(f"SIQ{i},90001,15/02/2026,,10.00,10.00\n" for i in range(4))
+        header = "number,customer_number,date,due_date,amount_total,amount_residual"
+        with open(os.path.join(folder, "invoices-big.csv"), "w") as handle:
+            handle.write(f"{header}\n{rows}")
+        with open(os.path.join(folder, "invoices-pdfs.csv"), "w") as handle:
+            handle.write(f"{header},pdf_file\n" + rows.replace("\n", ",SIQ.pdf\n"))
+        limit = dms_import_targets.FOREGROUND_MAX_ROWS
+        dms_import_targets.FOREGROUND_MAX_ROWS = {"invoices": 3}
+        try:
+            self.env["customer_connect_dms.api"]._cron_import_drop_folder()
+        finally:
+            dms_import_targets.FOREGROUND_MAX_ROWS = limit
+        runs = self.env["customer_connect_dms.import.run"].search([("source", "=", "folder")])
+        self.assertEqual(
+            [(r.file_name, r.state) for r in runs.sorted("file_name")],
+            [("invoices-big.csv", "queued"), ("invoices-pdfs.csv", "failed")],
+            runs.mapped("message"),
+        )

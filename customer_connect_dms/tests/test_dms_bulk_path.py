@@ -1,8 +1,10 @@
+import base64
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.customer_connect_dms.models.dms_bulk import read_plain
@@ -452,3 +454,94 @@ class TestDmsBulkInvoices(DmsBulkCase):
         # the same entries without the odd one are written
         del vals_list[13]
         self.assertEqual(len(Bulk._bulk_create(Move, vals_list)), 20)
+
+    def _chatter_of(self, moves):
+        """The chatter messages and tracking values written on ``moves``
+        once the transaction's tracking is written (at commit in a
+        server: the precommit hooks)."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        messages = self.env["mail.message"].search(
+            [("model", "=", "account.move"), ("res_id", "in", moves.ids)]
+        )
+        return messages, messages.tracking_value_ids
+
+    def test_settled_invoices_get_no_chatter_message(self):
+        """Settling what the DMS reports paid writes no chatter message or
+        tracking value on the invoice (its payment state changes in the
+        reconciliation): an import of thousands of part-paid invoices
+        through the wizard, with no tracking_disable in the dealer's
+        context, wrote one message per settled invoice (half its time)."""
+        Bulk = self.env["customer_connect_dms.bulk"]
+        count = 501  # above the bulk path's threshold: the path a big file takes
+        self.assertTrue(Bulk._use_bulk_path(count))
+        rows = "".join(
+            f"CHAT{i:04d},{'90001' if i % 2 else '90002'},15/02/2026,,300.00,"
+            f"{'100.00' if i % 3 == 0 else '300.00'},,,\n"
+            for i in range(count)
+        )
+        header = INVOICES.splitlines()[0] + "\n"
+        # the dealer's context: the test case's has tracking_disable (Odoo's
+        # DISABLED_MAIL_CONTEXT), the web client's and the cron's have not
+        dealer = self.env(context={"lang": "en_US"})
+        wizard = dealer["customer_connect_dms.import.wizard"].create(
+            {
+                "file": base64.b64encode((header + rows).encode()),
+                "file_name": "invoices.csv",
+                "kind": "invoices",
+                "profile_id": self.generic["invoices"].id,
+            }
+        )
+        action = wizard.action_import()
+        run = self.env["customer_connect_dms.import.run"].browse(action["res_id"])
+        self.assertEqual((run.state, run.count_created), ("done", count), run.message)
+        moves = self.env["account.move"].search([("dms_number", "=like", "CHAT%")])
+        settled = moves.filtered(lambda m: m.payment_state == "partial")
+        self.assertEqual(len(settled), 167)
+        messages, tracking = self._chatter_of(moves)
+        self.assertFalse(messages)
+        self.assertFalse(tracking)
+        # the ORM's path (a small file) settles under the same context
+        small_run = (
+            self.importer.with_env(dealer)
+            .with_context(**ORM)
+            ._import_file(
+                "invoices",
+                self.generic["invoices"],
+                INVOICES.replace("{p}", "ORM").encode(),
+                "x.csv",
+            )
+        )
+        self.assertEqual(small_run.state, "done", small_run.message)
+        small = self.env["account.move"].search([("dms_number", "=like", "ORM%")])
+        self.assertEqual(len(small.filtered(lambda m: m.payment_state == "partial")), 2)
+        messages, tracking = self._chatter_of(small)
+        self.assertFalse(messages)
+        self.assertFalse(tracking)
+
+    def test_tax_country_still_checked_in_imports(self):
+        """The bulk path skips Odoo's tax country check only for moves
+        without taxes: a line taxed in another country is still refused."""
+        foreign = self.env.ref("base.be")
+        self.assertNotEqual(self.env.company.account_fiscal_country_id, foreign)
+        group = self.env["account.tax.group"].create({"name": "BE", "country_id": foreign.id})
+        tax = self.env["account.tax"].create(
+            {
+                "name": "Foreign 21%",
+                "amount": 21.0,
+                "country_id": foreign.id,
+                "tax_group_id": group.id,
+            }
+        )
+        Move = self.env["account.move"].with_context(connect_dms_bulk_post=True)
+        with self.assertRaisesRegex(ValidationError, "incompatible with your fiscal country"):
+            Move.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.farm.id,
+                    "invoice_date": "2026-02-15",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Parts", "price_unit": 10.0, "tax_ids": tax.ids})
+                    ],
+                }
+            )

@@ -19,12 +19,28 @@ a user, no sudo inside):
   Odoo's ``base_import.import.execute_import`` (what the dealer's "Import
   records" menu runs) and PostgreSQL ``COPY`` of the same rows into
   ``res_partner`` (the database's own limit: no ORM, no computed fields);
-* invoices: a CSV of --invoices (default 5,000) open invoices of those
-  customers (one line, no tax, due in 30 days, a third partly paid in the
-  DMS: the import books and reconciles the difference), imported for real:
-  invoices per second, create + _post + settlement included; with
-  --background, as a big file is imported (queued, checked whole, then
-  written a chunk per committed transaction by the background job).
+* invoices, on the paths a dealer uses, as the admin user (a staff user
+  with the service manager group and Billing, not the superuser), with no
+  ``tracking_disable`` (the importer sets its own context), each committed
+  as a request or Odoo's cron runner commits, timed from the click to the
+  last invoice posted. Files of open invoices of 1,000 customers (one line,
+  no tax, due in 30 days, a third partly paid in the DMS: the import books
+  and reconciles the difference); each path checks its invoices are all
+  posted (a third partly paid) and counts the chatter messages on them:
+  - ``orm``: the anchor, --orm-sample invoices through the wizard with the
+    bulk path off (Odoo's create + _post and reconciliation plan);
+  - ``wizard``: the import wizard's record saved with the file and its
+    Import button called, --wizard-invoices at once;
+  - ``wizard-background``: the same with "Run in the background" ticked
+    (a file over 20,000 rows goes there anyway): --invoices, then
+    ``ir.cron._run_job`` of the background imports' job (Odoo's cron runner:
+    its own cursor, up to 10 committed calls a run) until the run is done;
+  - ``folder``: the file written into the drop folder, the drop folder's
+    job run as Odoo's cron runner runs it, then the background job's;
+  - ``connector``: ``customer_connect_dms.api.upsert_invoices`` in
+    batches of --connector-batch, one commit per call;
+  - ``bench-env``: the figure this script gave before (in process, as the
+    superuser, ``tracking_disable``), for comparison.
 
 Each run uses new numbers (a run prefix), so it can be repeated. Figures are
 printed as a table; the README quotes them.
@@ -51,12 +67,24 @@ if "env" not in globals():
     parser.add_argument("--skip", default="", help="comma list of: customers,compare,invoices")
     parser.add_argument("--profile", metavar="FILE", help="cProfile of the imports to FILE")
     parser.add_argument(
-        "--background",
-        action="store_true",
-        help="import the invoices as a dealer's big file is imported: queued, then written "
-        "by the background job a chunk per transaction (each committed), its steps called "
-        "in a loop as the cron's runner calls them",
+        "--wizard-invoices",
+        type=int,
+        default=5000,
+        help="invoices of the file the wizard imports at once (its foreground)",
     )
+    parser.add_argument(
+        "--orm-sample", type=int, default=300, help="invoices of the ORM create + post anchor"
+    )
+    parser.add_argument(
+        "--invoice-paths",
+        default="orm,wizard,wizard-background,folder,connector",
+        help="comma list, run in this order: orm (the anchor: ORM create + post, through the "
+        "wizard), wizard (--wizard-invoices at once), wizard-background ('Run in the "
+        "background' ticked; a file over 20,000 rows goes there anyway), folder (the drop "
+        "folder's cron, then the background job's), connector (upsert_invoices in batches), "
+        "bench-env (the old in-process figure: superuser, tracking_disable)",
+    )
+    parser.add_argument("--connector-batch", type=int, default=2000)
     parser.add_argument(
         "--path",
         choices=["auto", "orm"],
@@ -79,13 +107,18 @@ if "env" not in globals():
         CC_BENCH_SKIP=args.skip,
         CC_BENCH_PROFILE=os.path.abspath(args.profile) if args.profile else "",
         CC_BENCH_PATH=args.path,
-        CC_BENCH_BACKGROUND="1" if args.background else "",
+        CC_BENCH_WIZARD=str(args.wizard_invoices),
+        CC_BENCH_ORM=str(args.orm_sample),
+        CC_BENCH_INVOICE_PATHS=args.invoice_paths,
+        CC_BENCH_CONNECTOR_BATCH=str(args.connector_batch),
+        CC_BENCH_STATE=bench.state,
     )
     sys.exit(rc)
 
 # ---------------------------------------------------------------------------
 # Part 2: inside `odoo shell` (globals: env, odoo)
 # ---------------------------------------------------------------------------
+import base64  # noqa: E402
 import cProfile  # noqa: E402
 import csv  # noqa: E402
 import io  # noqa: E402
@@ -100,11 +133,15 @@ N_INVOICES = int(os.environ["CC_BENCH_INVOICES"])
 SKIP = set(filter(None, os.environ["CC_BENCH_SKIP"].split(",")))
 PROFILE = os.environ["CC_BENCH_PROFILE"]
 PATH = os.environ.get("CC_BENCH_PATH", "auto")
-BACKGROUND = bool(os.environ.get("CC_BENCH_BACKGROUND"))
+N_WIZARD = int(os.environ["CC_BENCH_WIZARD"])
+N_ORM = int(os.environ["CC_BENCH_ORM"])
+INVOICE_PATHS = [p for p in os.environ["CC_BENCH_INVOICE_PATHS"].split(",") if p]
+CONNECTOR_BATCH = int(os.environ["CC_BENCH_CONNECTOR_BATCH"])
+STATE = os.environ["CC_BENCH_STATE"]
 PREFIX = f"B{int(time.time()) % 100000:05d}"
 CUSTOMER_COLUMNS = ["number", "name", "street", "city", "zip", "country", "email", "phone"]
 
-env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 - odoo shell global
+env = env  # noqa: F821, PLW0127 - odoo shell global (no tracking_disable: imports set their own)
 company = env.company
 if not company.chart_template:
     env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
@@ -146,6 +183,7 @@ def to_csv(header, rows):
 
 def timed(label, count, func):
     env.cr.commit()
+    load_before = os.getloadavg()[0]
     if profiler:
         profiler.enable()
     start = time.monotonic()
@@ -156,9 +194,10 @@ def timed(label, count, func):
     if profiler:
         profiler.disable()
     load = os.getloadavg()[0]
-    results.append((label, count, elapsed, load))
+    results.append((label, count, elapsed, f"{load_before:.1f}-{load:.1f}"))
     print(
-        f"{label}: {count} rows in {elapsed:.1f} s ({count / elapsed:.0f}/s), load {load:.1f}",
+        f"{label}: {count} rows in {elapsed:.1f} s ({count / elapsed:.0f}/s), "
+        f"load {load_before:.1f}-{load:.1f}",
         flush=True,
     )
     return outcome
@@ -235,53 +274,186 @@ if "compare" not in SKIP:
     timed("PostgreSQL COPY: same customers", N_COMPARE, copy)
 
 if "invoices" not in SKIP:
-    numbers = [f"{PREFIX}I{i:06d}" for i in range(min(N_INVOICES, 1000))]
+    # the dealer's paths, as a staff user with the service manager group and
+    # Billing (the admin user; not the superuser): no tracking_disable in the
+    # environment, committed as a request or Odoo's cron runner commits
+    admin = env.ref("base.user_admin")
+    dealer = env(user=admin.id, su=False, context={"lang": "en_US", "tz": "Europe/London"})
+    numbers = [f"{PREFIX}I{i:06d}" for i in range(1000)]
     run_import(
         "customers",
         to_csv(["number", "name"], ([n, f"Invoice customer {n}"] for n in numbers)),
     )
     env.cr.commit()
     today = date.today()
-    invoices_csv = to_csv(
-        ["number", "customer_number", "date", "due_date", "amount_total", "amount_residual"],
-        (
-            [
-                f"{PREFIX}SI{i:07d}",
+    INVOICE_HEADER = [
+        "number",
+        "customer_number",
+        "date",
+        "due_date",
+        "amount_total",
+        "amount_residual",
+    ]
+
+    def invoice_rows(tag, count):
+        """``count`` open invoices of the run's customers, every third one
+        partly paid in the DMS (its settlement booked and reconciled)."""
+        for i in range(count):
+            yield [
+                f"{PREFIX}{tag}{i:07d}",
                 numbers[i % len(numbers)],
                 (today - timedelta(days=i % 60)).strftime("%d/%m/%Y"),
                 (today - timedelta(days=i % 60) + timedelta(days=30)).strftime("%d/%m/%Y"),
                 f"{100 + i % 900}.50",
                 f"{(100 + i % 900) / 2:.2f}" if i % 3 == 0 else f"{100 + i % 900}.50",
             ]
-            for i in range(N_INVOICES)
-        ),
-    )
-    if BACKGROUND:
 
-        def background_import():
-            run = importer._queue_file(
-                "invoices", profiles["invoices"], invoices_csv, "invoices.csv"
-            )
-            env.cr.commit()
-            steps = 0
-            while run.state in ("queued", "running"):
-                importer._cron_process_queued()
-                env.cr.commit()
-                env.invalidate_all()
-                steps += 1
-            assert run.state == "done", (run.message, run.line_ids[:5].mapped("message"))
-            print(f"  {steps} background steps, one transaction each", flush=True)
-
-        timed("DMS import: posted invoices (background)", N_INVOICES, background_import)
-    else:
-        timed(
-            "DMS import: posted invoices", N_INVOICES, lambda: run_import("invoices", invoices_csv)
+    def check_posted(tag, count):
+        """The path's invoices are all posted, a third partly paid; the
+        chatter messages on them (tracking included) are counted."""
+        env.invalidate_all()
+        env.cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE payment_state = 'partial'),"
+            " array_agg(id) FROM account_move"
+            " WHERE dms_number LIKE %s AND state = 'posted' AND move_type = 'out_invoice'",
+            [f"{PREFIX}{tag}%"],
         )
+        posted, partial, ids = env.cr.fetchone()
+        assert posted == count, (tag, posted, count)
+        assert partial == (count + 2) // 3, (tag, partial, count)
+        env.cr.execute(
+            "SELECT count(*) FROM mail_message WHERE model = 'account.move' AND res_id = ANY(%s)",
+            [ids],
+        )
+        return env.cr.fetchone()[0]
+
+    def run_cron_job(xmlid):
+        """Odoo's cron runner on the job (ir.cron._run_job: its own cursor,
+        up to 10 calls while the job notifies work remaining, a commit after
+        each), as a cron worker runs it."""
+        env.cr.commit()
+        cron = env.ref(xmlid)
+        job = {
+            "id": cron.id,
+            "user_id": cron.user_id.id,
+            "lastcall": cron.lastcall,
+            "cron_name": cron.cron_name,
+            "ir_actions_server_id": cron.ir_actions_server_id.id,
+            "timed_out_counter": 0,
+            "active": True,
+        }
+        status = env.registry["ir.cron"]._run_job(job)
+        # a new snapshot (REPEATABLE READ): the job's commits become visible
+        env.cr.commit()
+        env.invalidate_all()
+        return status
+
+    def until_done(run):
+        """The background job's cron runs until ``run`` is done."""
+        calls = 0
+        while run.state in ("queued", "running"):
+            run_cron_job("customer_connect_dms.ir_cron_dms_background_imports")
+            calls += 1
+            assert calls < 200, run.state
+        assert run.state == "done", (run.message, run.line_ids[:5].mapped("message"))
+
+    def wizard_click(data, background=False, **context):
+        """What the web client does on Import: save the wizard with the
+        file, call its button, commit (the request's end)."""
+        Wizard = dealer["customer_connect_dms.import.wizard"].with_context(**context)
+        wizard = Wizard.create(
+            {
+                "file": base64.b64encode(data),
+                "file_name": "invoices.csv",
+                "kind": "invoices",
+                "profile_id": profiles["invoices"].id,
+                "background": background,
+            }
+        )
+        action = wizard.action_import()
+        env.cr.commit()
+        return dealer["customer_connect_dms.import.run"].browse(action["res_id"])
+
+    def dealer_path(label, tag, count, func):
+        data = to_csv(INVOICE_HEADER, invoice_rows(tag, count))
+        env.cr.commit()
+        timed(label, count, lambda: func(data))
+        results[-1] = (*results[-1], check_posted(tag, count))
+
+    for what in INVOICE_PATHS:
+        if what == "orm" and N_ORM:
+            # the anchor: the ORM's create + _post and Odoo's reconciliation
+            # plan for every invoice (the importer below its bulk threshold)
+            def orm_path(data):
+                run = wizard_click(data, connect_dms_bulk_threshold=None)
+                assert run.state == "done", run.message
+
+            dealer_path("ORM create + post (wizard, sample)", "O", N_ORM, orm_path)
+        elif what == "wizard" and N_WIZARD:
+
+            def wizard_path(data):
+                run = wizard_click(data)
+                assert run.state == "done", run.message
+
+            dealer_path("wizard, at once (click to done)", "W", N_WIZARD, wizard_path)
+        elif what == "wizard-background" and N_INVOICES:
+            dealer_path(
+                "wizard, background (click to last posted)",
+                "B",
+                N_INVOICES,
+                lambda data: until_done(wizard_click(data, background=True)),
+            )
+        elif what == "folder" and N_INVOICES:
+            folder = os.path.join(STATE, "drop")
+            os.makedirs(folder, exist_ok=True)
+            env["ir.config_parameter"].set_param("customer_connect_dms.drop_folder", folder)
+            env["ir.config_parameter"].set_param(
+                "customer_connect_dms.drop_profile_invoices", str(profiles["invoices"].id)
+            )
+
+            def folder_path(data, folder=folder):
+                name = f"invoices-{PREFIX}.csv"
+                with open(os.path.join(folder, name), "wb") as handle:
+                    handle.write(data)
+                run_cron_job("customer_connect_dms.ir_cron_dms_drop_folder")
+                run = env["customer_connect_dms.import.run"].search(
+                    [("file_name", "=", name)], limit=1
+                )
+                until_done(run)
+
+            dealer_path("drop folder (cron to last posted)", "F", N_INVOICES, folder_path)
+        elif what == "connector" and N_INVOICES:
+
+            def connector_path(data):
+                rows = list(csv.reader(io.StringIO(data.decode())))
+                header, rows = rows[0], rows[1:]
+                Api = dealer["customer_connect_dms.api"]
+                for start in range(0, len(rows), CONNECTOR_BATCH):
+                    records = [
+                        dict(zip(header, row, strict=True))
+                        for row in rows[start : start + CONNECTOR_BATCH]
+                    ]
+                    summary = Api.upsert_invoices(records)
+                    env.cr.commit()  # each call is its own request
+                    assert summary["state"] == "done", summary
+
+            dealer_path(
+                f"connector, batches of {CONNECTOR_BATCH:,}", "K", N_INVOICES, connector_path
+            )
+        elif what == "bench-env":
+            # the figure this script gave before it followed the dealer's
+            # path: in process, as the superuser, tracking_disable
+            def bench_env_path(data):
+                quiet = importer.with_context(tracking_disable=True)
+                run = quiet._import_file("invoices", profiles["invoices"], data, "invoices.csv")
+                assert run.state == "done", run.message
+
+            dealer_path("in process, tracking_disable (old bench)", "Q", N_WIZARD, bench_env_path)
 
 if profiler:
     profiler.dump_stats(PROFILE)
 
-by_label = {label: elapsed for label, _c, elapsed, _l in results}
+by_label = {row[0]: row[2] for row in results}
 if "DMS import: contacts" in by_label:
     customers, contacts = (
         next(r for r in results if r[0] == label)
@@ -293,14 +465,16 @@ if "DMS import: contacts" in by_label:
             "DMS import: customers + contacts",
             customers[1] + contacts[1],
             customers[2] + contacts[2],
-            max(customers[3], contacts[3]),
+            f"{customers[3].split('-')[0]}-{contacts[3].split('-')[1]}",
         ),
     )
 print(
-    f"\npath: {PATH}\n| what | rows | seconds | rows/s | load (1 min) |\n|---|---:|---:|---:|---:|"
+    f"\npath: {PATH}\n| what | rows | seconds | rows/s | load (1 min, start-end) "
+    "| chatter messages on the invoices |\n|---|---:|---:|---:|---:|---:|"
 )
-for label, count, elapsed, load in results:
-    print(f"| {label} | {count:,} | {elapsed:.1f} | {count / elapsed:,.0f} | {load:.1f} |")
+for label, count, elapsed, load, *messages in results:
+    shown = f"{messages[0]:,}" if messages else ""
+    print(f"| {label} | {count:,} | {elapsed:.1f} | {count / elapsed:,.0f} | {load} | {shown} |")
 ours = by_label.get("DMS import: comparison customers")
 if ours:
     print(
