@@ -55,7 +55,7 @@ class TestInvitationLinks(ConnectCase):
         self.admin_partner.sudo().signup_prepare(signup_type="reset")
         self.farm_billing.with_user(self.staff)._connect_invite()
         templates = self._our_templates()
-        self.assertEqual(len(templates), 11, "every template of ours is checked")
+        self.assertEqual(len(templates), 12, "every template of ours is checked")
         for partner in (self.farm_billing, self.admin_partner):
             for template in templates:
                 where = f"{template.name} on {partner.name}"

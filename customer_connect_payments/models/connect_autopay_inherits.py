@@ -102,11 +102,14 @@ class CustomerConnectPaymentService(models.AbstractModel):
         if tx.connect_kind != "autopay" or not tx.connect_autopay_id:
             return super()._record_event(tx)
         payment = tx.payment_id
+        # formatted before: the translation extractor cannot read an
+        # f-string among _()'s arguments
+        amount = f"{payment.amount:.2f}"
         return tx.connect_autopay_id._event(
             "autopay_charged",
             self.env._(
                 "%(amount)s %(currency)s charged by autopay (%(reference)s)",
-                amount=f"{payment.amount:.2f}",
+                amount=amount,
                 currency=payment.currency_id.name,
                 reference=tx.reference,
             ),
