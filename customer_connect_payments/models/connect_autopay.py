@@ -410,34 +410,40 @@ class CustomerConnectAutopay(models.Model):
             return
         self.checked_at = now
         self._commit_charges()
-        # what is due, read once for the batch: a set-up's charge changes
-        # only its own customer's invoices, and a portal payment of the same
-        # invoices meanwhile is refused by _lock_and_check
+        # what is due, read once for the batch (a set-up's charge changes
+        # only its own customer's invoices); each charge reads its lines
+        # again in its own transaction and locks their invoices there
+        # (_charge_due, _lock_and_check)
         due = self._lines_by_autopay(today, today)
         done = self.env["payment.transaction"]
         # the notes Odoo logs on the invoices as a charge is sent and
         # answered, logged together after the charges (a crash in between
         # loses notes, never a charge: those are committed one by one)
         log_queue = []
-        for autopay in self.with_context(connect_log_queue=log_queue):
-            tx = None
-            try:
-                with self.env.cr.savepoint():
-                    tx = autopay._charge_due(today, due.get(autopay))
-            except (UserError, AccessError) as error:
-                # a payment of these invoices under way in the portal, a
-                # token the provider no longer takes: the next run tries again
-                _logger.info("Autopay %s not charged: %s", autopay.id, error)
-            # the provider charged: that is kept whatever follows (a crash
-            # after this commit leaves the transaction done and not
-            # post-processed: its invoices stay in flight and Odoo's
-            # post-processing job books it)
+        try:
+            for autopay in self.with_context(connect_log_queue=log_queue):
+                tx = None
+                try:
+                    with self.env.cr.savepoint():
+                        tx = autopay._charge_due(today, due.get(autopay))
+                except (UserError, AccessError) as error:
+                    # a payment of these invoices under way in the portal, a
+                    # token the provider no longer takes: the next run tries
+                    # again
+                    _logger.info("Autopay %s not charged: %s", autopay.id, error)
+                # the provider charged: that is kept whatever follows (a
+                # crash after this commit leaves the transaction done and
+                # not post-processed: its invoices stay in flight and Odoo's
+                # post-processing job books it)
+                self._commit_charges()
+                if tx and tx.state == "done":
+                    done |= tx
+        finally:
+            # also when a charge failed unexpectedly: the charges made
+            # before it are booked now, not left to Odoo's job
+            self.env["payment.transaction"]._connect_log_queued(log_queue)
             self._commit_charges()
-            if tx and tx.state == "done":
-                done |= tx
-        self.env["payment.transaction"]._connect_log_queued(log_queue)
-        self._commit_charges()
-        self._book_charges(done.with_context(connect_log_queue=None))
+            self._book_charges(done.with_context(connect_log_queue=None))
 
     @api.model
     def _book_charges(self, txs, attempts=3):
@@ -454,6 +460,8 @@ class CustomerConnectAutopay(models.Model):
         batch that fails otherwise (one transaction's data) is booked one
         transaction at a time, so the others are booked."""
         txs = txs.exists()
+        if not txs:
+            return
         for attempt in range(1, attempts + 1):
             try:
                 with self.env.cr.savepoint():
