@@ -17,7 +17,7 @@ import psycopg2
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 from odoo.tools.translate import LazyTranslate
 
@@ -36,8 +36,10 @@ RETRY_DAYS = (1, 3, 5)
 # a set-up is looked at again by the job at most this often (the job runs
 # hourly; a set-up over its maximum or busy elsewhere waits for the next run)
 RECHECK = timedelta(minutes=50)
-# set-ups claimed per call of the job (the framework commits between calls)
-BATCH = 100
+# set-ups claimed per call of the job (the framework commits between calls);
+# their charges are booked together (_book_charges): 250 a call books 1,000
+# charges about 10% faster than 100 a call
+BATCH = 250
 # receipts sent per call of the job: a receipt renders its PDF (wkhtmltopdf,
 # about a second), so the charges of a whole run go first and their receipts
 # follow, this many a call (Odoo runs the job again at once while work
@@ -402,25 +404,109 @@ class CustomerConnectAutopay(models.Model):
     def _charge_claimed(self, now, today):
         """Charge these set-ups, claimed by this transaction (``_claim``):
         marked as looked at and committed first, then each charge committed
-        on its own."""
+        on its own as soon as the provider answered, then the charges made
+        booked together (``_book_charges``)."""
         if not self:
             return
         self.checked_at = now
         self._commit_charges()
-        for autopay in self:
-            tx = None
+        # what is due, read once for the batch (a set-up's charge changes
+        # only its own customer's invoices); each charge reads its lines
+        # again in its own transaction and locks their invoices there
+        # (_charge_due, _lock_and_check)
+        due = self._lines_by_autopay(today, today)
+        done = self.env["payment.transaction"]
+        # the notes Odoo logs on the invoices as a charge is sent and
+        # answered, logged together after the charges (a crash in between
+        # loses notes, never a charge: those are committed one by one)
+        log_queue = []
+        try:
+            for autopay in self.with_context(connect_log_queue=log_queue):
+                tx = None
+                try:
+                    with self.env.cr.savepoint():
+                        tx = autopay._charge_due(today, due.get(autopay))
+                except (UserError, AccessError) as error:
+                    # a payment of these invoices under way in the portal, a
+                    # token the provider no longer takes: the next run tries
+                    # again
+                    _logger.info("Autopay %s not charged: %s", autopay.id, error)
+                # the provider charged: that is kept whatever follows (a
+                # crash after this commit leaves the transaction done and
+                # not post-processed: its invoices stay in flight and Odoo's
+                # post-processing job books it)
+                self._commit_charges()
+                if tx and tx.state == "done":
+                    done |= tx
+        finally:
+            # also when a charge failed unexpectedly: the charges made
+            # before it are booked now, not left to Odoo's job
+            self.env["payment.transaction"]._connect_log_queued(log_queue)
+            self._commit_charges()
+            self._book_charges(done.with_context(connect_log_queue=None))
+
+    @api.model
+    def _book_charges(self, txs, attempts=3):
+        """Book the charges ``txs`` the provider confirmed, all at once
+        (``payment.transaction._connect_book_many``: one create, one post
+        and one reconciliation plan for the batch, then Odoo's
+        post-processing), committed. The receipts and timeline events follow
+        (``_send_receipts``), so a run charges a thousand customers without
+        rendering a thousand PDFs first. A batch that loses a race (another
+        server booking in the same journal: its sequence) is tried again in
+        a new transaction; still losing, its transactions stay done and not
+        post-processed, their invoices in flight (``_lock_and_check``), and
+        Odoo's post-processing job books them, as it books any payment. A
+        batch that fails otherwise (one transaction's data) is booked one
+        transaction at a time, so the others are booked."""
+        txs = txs.exists()
+        if not txs:
+            return
+        for attempt in range(1, attempts + 1):
             try:
                 with self.env.cr.savepoint():
-                    tx = autopay._charge_due(today)
-            except (UserError, AccessError) as error:
-                # a payment of these invoices under way in the portal, a
-                # token the provider no longer takes: the next run tries again
-                _logger.info("Autopay %s not charged: %s", autopay.id, error)
-            # the provider charged: that is kept whatever follows
-            self._commit_charges()
-            if tx and tx.state == "done":
-                autopay._book_charge(tx)
+                    txs.with_context(**self._booking_context())._connect_book_many()
                 self._commit_charges()
+                return
+            except psycopg2.OperationalError as error:
+                _logger.info(
+                    "Autopay: %s charges not booked (try %s): %s", len(txs), attempt, error
+                )
+                if not self._commit_charges():
+                    break  # no new snapshot to try again with (a test's cursor)
+                self.env.invalidate_all()
+            except (UserError, ValidationError) as error:
+                _logger.warning("Autopay: booking one by one: %s", error)
+                for tx in txs:
+                    tx.connect_autopay_id._book_charge(tx)
+                    self._commit_charges()
+                return
+
+    @api.model
+    def _booking_context(self):
+        return {
+            "connect_autopay_receipt_later": True,
+            # a job booking a thousand payments: no chatter note of each
+            # creation and no field tracking on them (the timeline event and
+            # the receipt say what happened)
+            "mail_create_nolog": True,
+            "tracking_disable": True,
+        }
+
+    def _book_charge(self, tx):
+        """Book the one charge ``tx`` the provider confirmed
+        (``_post_process`` -> the payment service's ``_book``); what
+        ``_book_charges`` falls back to when a batch fails."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                tx.with_context(**self._booking_context())._post_process()
+        except (psycopg2.OperationalError, UserError, ValidationError) as error:
+            # another transaction booked in the same journal first (its
+            # sequence), or this one's data: the transaction is done, not
+            # booked yet; its invoices stay in flight (_lock_and_check)
+            # until Odoo's post-processing job books it (or staff do)
+            _logger.info("Autopay %s: %s booked later: %s", self.id, tx.reference, error)
 
     @api.model
     def _commit_charges(self):
@@ -432,9 +518,10 @@ class CustomerConnectAutopay(models.Model):
         own transaction (the registry's test cursor), which cannot commit;
         the two-server test runs the job on cursors of its own, which do."""
         if modules.module.current_test and self.env.cr is self.env.registry.test_cr:
-            return
+            return False
         self.env.flush_all()
         self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
 
     @api.model
     def _receipts_waiting_query(self):
@@ -546,12 +633,28 @@ class CustomerConnectAutopay(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
-    def _charge_due(self, today):
+    def _charge_due(self, today, lines=None):
         """Charge what this autopay has due today (one transaction on its
         token), or tell the customer it is over the maximum. Returns the
-        transaction, if one was made."""
+        transaction, if one was made. ``lines``: what is due, when the
+        caller read it for a batch (``_lines_by_autopay``)."""
         self.ensure_one()
-        lines = self._lines_by_autopay(today, today).get(self)
+        if lines is None:
+            lines = self._lines_by_autopay(today, today).get(self)
+        elif lines:
+            # this set-up's lines alone are read with it (not the batch's)
+            lines = lines.with_prefetch(lines._ids)
+            # read before this transaction: its values are read again here
+            # (each commit empties the cache), in the snapshot the invoices
+            # are then locked in (_transaction_values); paid or disputed
+            # since, they are left out
+            lines = lines.filtered(
+                lambda line: (
+                    not line.reconciled
+                    and line.amount_residual > 0
+                    and not line.move_id.connect_in_dispute
+                )
+            )
         if not lines:
             return None
         quote = self._quote_of(lines, today)
@@ -597,9 +700,11 @@ class CustomerConnectAutopay(models.Model):
                 "connect_autopay_id": self.id,
             }
         )
+        # the transaction's "sent" and "received" notes on its invoices wait
+        # in the caller's queue, if any (logged together: _charge_claimed)
         tx._send_payment_request()
         if tx.state == "done":
-            # booked by the caller once this is committed (_book_charge)
+            # booked by the caller once this is committed (_book_charges)
             self.write({"failure_count": 0, "retry_after": False, "over_max_notified": 0.0})
         elif tx.state in ("error", "cancel"):
             self._refused(tx)
@@ -607,30 +712,6 @@ class CustomerConnectAutopay(models.Model):
         # provider confirms; its invoices are in flight meanwhile
         # (_lock_and_check), so no run charges them again
         return tx
-
-    def _book_charge(self, tx):
-        """Book the charge ``tx`` the provider confirmed (_post_process ->
-        the payment service's ``_book``: posted and reconciled as the
-        portal's payments are). The receipt and the timeline event follow
-        (``_send_receipts``), so a run charges a thousand customers without
-        rendering a thousand PDFs first."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                tx.with_context(
-                    connect_autopay_receipt_later=True,
-                    # a job booking a thousand payments: no chatter note of
-                    # each creation and no field tracking on them (the
-                    # timeline event and the receipt say what happened)
-                    mail_create_nolog=True,
-                    tracking_disable=True,
-                )._post_process()
-        except psycopg2.OperationalError as error:
-            # another transaction booked in the same journal first (its
-            # sequence): the transaction is done, not booked yet; its
-            # invoices stay in flight (_lock_and_check) until Odoo's
-            # post-processing job books it, as it books any payment
-            _logger.info("Autopay %s: %s booked later: %s", self.id, tx.reference, error)
 
     def _refused(self, tx):
         """A charge refused: try again after the schedule's next delay, or

@@ -610,6 +610,65 @@ class CustomerConnectPaymentService(models.AbstractModel):
         # sudo: booking is the system's, for a transaction the provider confirmed
         tx = tx.sudo()
         company = tx.company_id
+        # sudo: as the system (see tx above)
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(company)
+            .create(self._payment_values(tx, **extra_create_values))
+        )
+        payment.action_post()
+        tx.payment_id = payment
+        return self._reconcile_booked(tx, payment)
+
+    @api.model
+    def _book_many(self, txs):
+        """``_book`` for many confirmed transactions at once (the autopay
+        job's): their payments made in one ``create`` per company, posted
+        together (``action_post`` on the recordset: one journal entry each,
+        made and posted as a batch) and reconciled in one reconciliation
+        plan (Odoo's ``_reconcile_plan``), each payment with exactly the
+        invoices its transaction paid; a transaction paying some invoices
+        in part, or on account, is reconciled on its own as ``_book`` does.
+        Returns the payments."""
+        # sudo: booking is the system's, for transactions the provider confirmed
+        txs = txs.sudo()
+        Payment = self.env["account.payment"]
+        for company, company_txs in txs.grouped("company_id").items():
+            values = []
+            for tx in company_txs:
+                tx_values = self._payment_values(tx)
+                if not tx_values["write_off_line_vals"]:
+                    # no write-off: the journal entry is made when posted,
+                    # for all the payments at once (Odoo makes one with
+                    # each create that names write-off lines)
+                    del tx_values["write_off_line_vals"]
+                values.append(tx_values)
+            # sudo: as the system (see txs above)
+            payments = Payment.sudo().with_company(company).create(values)
+            payments.action_post()
+            plan, apart = [], []
+            for tx, payment in zip(company_txs, payments, strict=True):
+                tx.payment_id = payment
+                lines = self._reconcile_lines(tx, payment)
+                if lines is None:
+                    apart.append((tx, payment))
+                elif lines:
+                    plan.append(lines)
+            if plan:
+                # sudo: as the system (see txs above)
+                self.env["account.move.line"].sudo()._reconcile_plan(plan)
+            for tx, payment in apart:
+                self._reconcile_booked(tx, payment)
+            Payment |= payments
+        return Payment
+
+    @api.model
+    def _payment_values(self, tx, **extra_create_values):
+        """The ``account.payment`` create values of the confirmed
+        transaction ``tx`` (sudo): its amount, the early-payment discount
+        and the card surcharge as write-off lines."""
+        company = tx.company_id
         currency = tx.currency_id
         customer = tx.connect_customer_id
         allocation = json.loads(tx.connect_allocation or "{}")
@@ -673,35 +732,51 @@ class CustomerConnectPaymentService(models.AbstractModel):
         method_line = tx.provider_id.journal_id.inbound_payment_method_line_ids.filtered(
             lambda line: line.payment_provider_id == tx.provider_id
         )[:1]
-        # sudo: as the system (see tx above)
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "amount": abs(tx.amount),
-                    "payment_type": "inbound",
-                    "currency_id": currency.id,
-                    "partner_id": customer.id,
-                    "partner_type": "customer",
-                    "journal_id": tx.provider_id.journal_id.id,
-                    "company_id": company.id,
-                    "payment_method_line_id": method_line.id,
-                    "payment_token_id": tx.token_id.id,
-                    "payment_transaction_id": tx.id,
-                    "memo": " - ".join(
-                        (tx.reference, customer.display_name, tx.provider_reference or "")
-                    ),
-                    "write_off_line_vals": write_off,
-                    "connect_reason": tx.connect_reason,
-                    "connect_online": True,
-                    **extra_create_values,
-                }
-            )
+        return {
+            "amount": abs(tx.amount),
+            "payment_type": "inbound",
+            "currency_id": currency.id,
+            "partner_id": customer.id,
+            "partner_type": "customer",
+            "journal_id": tx.provider_id.journal_id.id,
+            "company_id": company.id,
+            "payment_method_line_id": method_line.id,
+            "payment_token_id": tx.token_id.id,
+            "payment_transaction_id": tx.id,
+            "memo": " - ".join((tx.reference, customer.display_name, tx.provider_reference or "")),
+            "write_off_line_vals": write_off,
+            "connect_reason": tx.connect_reason,
+            "connect_online": True,
+            **extra_create_values,
+        }
+
+    @api.model
+    def _reconcile_lines(self, tx, payment):
+        """The lines reconciled at once for the transaction ``tx`` paying
+        invoices in full (its payment's receivable line and theirs), or
+        None when it is reconciled in steps (``_reconcile_booked``: on
+        account, or some invoices paid in part)."""
+        if tx.connect_kind == "on_account":
+            return None
+        allocation = json.loads(tx.connect_allocation or "{}")
+        if any(values.get("partial") for values in allocation.values()):
+            return None
+        moves = tx.invoice_ids.filtered(lambda m: m.state == "posted")
+        if not moves:
+            return self.env["account.move.line"]
+        return (payment.move_id.line_ids | moves.line_ids).filtered(
+            lambda line: line.account_id == payment.destination_account_id and not line.reconciled
         )
-        payment.action_post()
-        tx.payment_id = payment
+
+    @api.model
+    def _reconcile_booked(self, tx, payment):
+        """Reconcile the posted ``payment`` of ``tx`` with exactly the
+        invoices it paid (on account: the oldest open ones); returns it."""
+        company = tx.company_id
+        customer = tx.connect_customer_id
+        surcharge = tx.connect_surcharge
+        allocation = json.loads(tx.connect_allocation or "{}")
+        moves = tx.invoice_ids.filtered(lambda m: m.state == "posted")
         receivable = payment.move_id.line_ids.filtered(
             lambda line: line.account_id == payment.destination_account_id and not line.reconciled
         )

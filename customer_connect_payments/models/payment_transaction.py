@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
 
 class PaymentTransaction(models.Model):
@@ -28,14 +28,46 @@ class PaymentTransaction(models.Model):
         """Odoo posts the transaction's news on each of its invoices, one
         message_post each (about 20 ms apiece: 4 s for 200 invoices). Ours
         log the same note on all of them in one batch: the same chatter
-        line, no notification (a log is not sent to followers either way)."""
+        line, no notification (a log is not sent to followers either way).
+        A job charging many (autopay) passes a list as ``connect_log_queue``
+        in the context: the notes wait there and are logged together
+        (``_connect_log_queued``)."""
         self.ensure_one()
-        if not self.connect_kind or self.source_transaction_id or len(self.invoice_ids) < 2:
+        queue = self.env.context.get("connect_log_queue")
+        if (
+            not self.connect_kind
+            or self.source_transaction_id
+            or (len(self.invoice_ids) < 2 and queue is None)
+        ):
             return super()._log_message_on_linked_documents(message)
         author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else self.partner_id
+        if queue is not None:
+            queue.append((author.id, self.invoice_ids.ids, message))
+            return None
         self.invoice_ids._message_log_batch(
             bodies=dict.fromkeys(self.invoice_ids.ids, message), author_id=author.id
         )
+        return None
+
+    @api.model
+    def _connect_log_queued(self, queue):
+        """Log the notes waiting in ``queue`` (``_log_message_on_linked_documents``)
+        on their invoices: one ``_message_log_batch`` for each author and
+        round (a round holds one note per invoice), in the order queued;
+        empties the queue."""
+        rounds = []
+        for author_id, invoice_ids, message in queue:
+            for invoice_id in invoice_ids:
+                for round_author_id, bodies in rounds:
+                    if round_author_id == author_id and invoice_id not in bodies:
+                        bodies[invoice_id] = message
+                        break
+                else:
+                    rounds.append((author_id, {invoice_id: message}))
+        Move = self.env["account.move"]
+        for author_id, bodies in rounds:
+            Move.browse(list(bodies))._message_log_batch(bodies=bodies, author_id=author_id)
+        queue.clear()
 
     def _connect_lock_for_post_processing(self):
         """Lock these transactions' rows until the end of the database
@@ -54,6 +86,31 @@ class PaymentTransaction(models.Model):
                 log_exceptions=False,
             )
             self.invalidate_recordset(["payment_id", "connect_done", "is_post_processed"])
+
+    def _connect_book_many(self):
+        """Book these confirmed transactions of ours together (the payment
+        service's ``_book_many``: one create, one post, one reconciliation
+        plan for all), then run Odoo's post-processing on them, which finds
+        each payment made and does the rest (the chatter note, the
+        post-processed mark, the receipt unless deferred)."""
+        self._connect_lock_for_post_processing()
+        todo = self.filtered(
+            lambda tx: (
+                tx.connect_kind
+                and tx.state == "done"
+                and tx.operation != "validation"
+                and not tx.is_post_processed
+                and not tx.payment_id
+                and not tx.child_transaction_ids
+            )
+        )
+        if todo:
+            self.env["customer_connect.payment.service"]._book_many(todo)
+        queue = []
+        self.filtered(lambda tx: not tx.is_post_processed).with_context(
+            connect_log_queue=queue
+        )._post_process()
+        self._connect_log_queued(queue)
 
     def _post_process(self):
         # the same confirmation twice (the status page and the cron, a

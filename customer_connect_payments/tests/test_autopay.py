@@ -103,6 +103,48 @@ class TestAutopayCharges(AutopayCase):
         self.assertEqual(len(self._autopay_txs()), 1)
 
     @freeze_time(TODAY)
+    def test_charges_of_a_run_booked_together(self):
+        """The charges of one call are booked as a batch (``_book_charges``:
+        one create, one post, one reconciliation plan): each payment is its
+        own customer's, reconciled with its own invoice; Odoo's notes on each
+        invoice (sent, confirmed, payment posted) logged once each."""
+        self._turn_on()
+        golf_token = self._demo_token(self.golf_keeper)
+        self.Autopay.sudo().create(
+            {
+                "customer_id": self.golf.id,
+                "company_id": self.company.id,
+                "token_id": golf_token.id,
+                "contact_id": self.golf_keeper.id,
+                "max_amount": 1000.0,
+            }
+        )
+        farm_invoice = self._due_invoice(250.0)
+        golf_invoice = self._due_invoice(120.0, partner=self.golf)
+        self.Autopay._cron_charge()
+        txs = self.env["payment.transaction"].search(
+            [
+                ("connect_kind", "=", "autopay"),
+                ("connect_customer_id", "in", (self.farm | self.golf).ids),
+            ]
+        )
+        self.assertEqual(len(txs), 2)
+        self.assertEqual(len(txs.payment_id), 2)
+        for invoice, amount in ((farm_invoice, 250.0), (golf_invoice, 120.0)):
+            tx = txs.filtered(lambda t, invoice=invoice: t.invoice_ids == invoice)
+            self.assertEqual(tx.amount, amount)
+            self.assertTrue(tx.is_post_processed)
+            self.assertEqual(tx.payment_id.partner_id, invoice.commercial_partner_id)
+            self.assertEqual(tx.payment_id.move_id.state, "posted")
+            self.assertEqual(tx.payment_id.reconciled_invoice_ids, invoice)
+            self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
+            notes = invoice.message_ids.filtered(
+                lambda message, tx=tx: tx.reference in (message.body or "")
+            )
+            self.assertEqual(len(notes), 3, notes.mapped("body"))
+            self.assertEqual(len(notes.filtered(lambda message: "posted" in message.body)), 1)
+
+    @freeze_time(TODAY)
     def test_instalments_charged_one_by_one(self):
         self._turn_on()
         invoice = self._invoice(400.0, term=self.two_instalments)

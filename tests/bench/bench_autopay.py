@@ -15,12 +15,16 @@ job reads and pays invoices, it does not make them).
 
 Then it runs the job as Odoo's cron runs it (``_cron_charge``, a commit after
 each call, called again while set-ups wait) and prints the time until every
-customer is charged, the queries, and the load average. Each charge is a
-``payment.transaction`` on the token, ``_send_payment_request``, the payment
-posted and reconciled (``_post_process``). The receipts (e-mail with a PDF
-made by wkhtmltopdf) follow once nothing is left to charge: it times one
-call of the receipts stage (``--receipts``, default 10) apart and leaves the
-rest queued.
+customer is charged and booked, the queries, and the load average. Each
+charge is a ``payment.transaction`` on the token, ``_send_payment_request``,
+committed on its own; the charges of a call (100 set-ups) are then booked
+together (one ``account.payment`` create, one post, one reconciliation plan,
+then Odoo's ``_post_process``). That time is the issue's figure (charged,
+booked, every invoice paid). The receipts (e-mail with a PDF made by
+wkhtmltopdf) are not in it: they follow once nothing is left to charge,
+``RECEIPTS`` a call; it times one call of the receipts stage
+(``--receipts``, default 10) apart, prints what all N would take at that
+pace, and leaves the rest queued.
 
 It checks: each customer charged once (one transaction done), every invoice
 paid; then a second run in the same minute charges nothing, and a third with
@@ -271,6 +275,7 @@ def main():
     env.invalidate_all()  # noqa: F821
     q0 = cr.sql_log_count
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     if PROFILE:
         import cProfile
 
@@ -280,6 +285,9 @@ def main():
     else:
         calls = run_job()
     elapsed = time.perf_counter() - t0
+    # this process's CPU (Odoo's Python, not PostgreSQL's): what the wall
+    # time would shrink towards on a machine not shared with others
+    cpu = time.process_time() - cpu0
     queries = cr.sql_log_count - q0
     load = os.getloadavg()
     done, charged = charges()
@@ -290,7 +298,8 @@ def main():
     )
     open_left = cr.fetchone()[0]
     print(
-        f"Charged {charged:,} customers ({done:,} transactions done) in {elapsed:.1f} s, "
+        f"Charged and booked {charged:,} customers ({done:,} transactions done; receipts "
+        f"apart, below) in {elapsed:.1f} s ({cpu:.1f} s of Odoo's CPU), "
         f"{calls} calls of the job, {queries:,} queries, {elapsed / N * 1000:.0f} ms a "
         f"customer; invoices left open {open_left}; load average "
         f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
@@ -316,14 +325,17 @@ def main():
     waiting = Autopay._count_receipts_waiting()
     print(
         f"Receipts: {sent} sent in {receipts_time:.1f} s "
-        f"({receipts_time / max(sent, 1):.2f} s each), {waiting:,} queued; "
+        f"({receipts_time / max(sent, 1):.2f} s each: all {N:,} about "
+        f"{receipts_time / max(sent, 1) * N:.0f} s more, by the job after the charges), "
+        f"{waiting:,} queued; "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         flush=True,
     )
     ok = done == N and charged == N and open_left == 0 and done_after == done
     print(
         f"check: {'OK' if ok else 'FAILED'} (each charged once, every invoice paid, nothing "
-        f"charged again); target under 60 s: {'met' if elapsed < 60 else 'NOT met'}"
+        f"charged again); target under 60 s (charged and booked, receipts apart): "
+        f"{'met' if elapsed < 60 else 'NOT met'}"
     )
 
 
