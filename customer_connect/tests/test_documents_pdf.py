@@ -3,10 +3,12 @@ import pathlib
 import re
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.misc import file_path
 
 from odoo.addons.customer_connect.models import ir_actions_report
@@ -366,3 +368,88 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
         self.assertEqual(len(logs.output), 3, logs.output)
         args = Report._build_wkhtmltopdf_args(self.env.ref("base.paperformat_euro"), False)
         self.assertIn(os.path.dirname(placeholder), args, "wkhtmltopdf may read that folder")
+
+
+@tagged("post_install", "-at_install")
+class TestReportBundleBuiltOnce(TransactionCase):
+    """A report bundle missing on a fresh server (after an upgrade) is made
+    once for the database, in a transaction of its own (issue 19): a worker
+    asking for it while another makes it waits and reads the other one's,
+    and the one made is seen by every worker at once, not only when the
+    request that made it (a PDF of 8-13 s under load) commits. Real cursors
+    (TransactionCase leaves the registry out of test mode), as two workers;
+    what is committed here is removed at the end."""
+
+    def setUp(self):
+        super().setUp()
+        bundle = self.env["ir.qweb"]._get_asset_bundle("web.report_assets_pdf", js=False)
+        self.url = bundle.get_link("css")
+        self._delete_bundle()
+        self.addCleanup(self._delete_bundle)
+
+    def _delete_bundle(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM ir_attachment WHERE url = %s", [self.url])
+
+    def _attachments(self):
+        """The CSS of each attachment at the bundle's address, as committed."""
+        with self.registry.cursor() as cr:
+            attachments = api.Environment(cr, SUPERUSER_ID, {})["ir.attachment"].search(
+                [("url", "=", self.url)]
+            )
+            return [attachment.raw.decode() for attachment in attachments]
+
+    def test_second_worker_waits_and_reads_the_first_ones_bundle(self):
+        """The other worker is a plain database session (a thread using no
+        Odoo environment: the registry's lock is the test loader's): it holds
+        the bundle's lock, waits until this one waits for it, then commits its
+        bundle and unlocks."""
+        lock = ir_actions_report.bundle_lock_key(self.url)
+        marker = ".made-by-the-first-worker{color:red}"
+        seen = {}
+
+        def first_worker(session):
+            for _attempt in range(300):
+                session.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                )
+                if session.fetchone()[0]:
+                    seen["waiting"] = True
+                    break
+                session.commit()
+                time.sleep(0.1)
+            session.execute(
+                """INSERT INTO ir_attachment (name, res_model, type, public, url,
+                       mimetype, db_datas, create_uid, write_uid, create_date, write_date)
+                   VALUES ('web.report_assets_pdf.min.css', 'ir.ui.view', 'binary', true,
+                       %s, 'text/css', %s, 1, 1, now(), now())""",
+                [self.url, marker.encode()],
+            )
+            session.commit()
+            session.execute("SELECT pg_advisory_unlock(hashtext(%s))", [lock])
+            session.commit()
+
+        with self.registry.cursor() as first, self.registry.cursor() as second:
+            first.execute("SELECT pg_advisory_lock(hashtext(%s))", [lock])
+            first.commit()
+            thread = threading.Thread(target=first_worker, args=(first,))
+            thread.start()
+            env = api.Environment(second, SUPERUSER_ID, {})
+            css = env["ir.actions.report"]._connect_bundle_css(self.url)
+            thread.join(60)
+        self.assertFalse(thread.is_alive())
+        self.assertTrue(seen.get("waiting"), "the second worker waited for the first")
+        self.assertEqual(css, marker, "and read the first one's bundle")
+        self.assertEqual(self._attachments(), [marker], "not made a second time")
+
+    def test_bundle_seen_by_other_workers_before_the_request_ends(self):
+        with self.registry.cursor() as request_cr:
+            env = api.Environment(request_cr, SUPERUSER_ID, {})
+            css = env["ir.actions.report"]._connect_bundle_css(self.url)
+            self.assertIn("blockquote", css, "Odoo's report_assets_pdf (a CSS reset), made")
+            # the request is still rendering its PDF: another worker sees it
+            attachments = self._attachments()
+            self.assertEqual(len(attachments), 1)
+            self.assertEqual(attachments[0], css)
+            request_cr.rollback()  # the request fails: the bundle stays
+        self.assertEqual(len(self._attachments()), 1)

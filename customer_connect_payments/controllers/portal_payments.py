@@ -8,6 +8,9 @@ sent (``/payment/pay`` with its token) and an express link still work; an
 invoice's token link of a customer on Customer Connect does not (its contact
 signs in, see ``account.move._connect_opens_for``)."""
 
+import logging
+
+import psycopg2
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -454,6 +457,18 @@ class ConnectSaleOrderPayments(SalePaymentPortal):
         return super().portal_order_transaction(order_id, access_token, **kwargs)
 
 
+class PostProcessingElsewhere(Exception):
+    """The status page's "retry" answer, on which Odoo's page polls again
+    (payment/static/src/js/post_processing.js): the transaction is being
+    post-processed by another transaction right now. Logged at INFO (Odoo
+    logs an exception with a ``loglevel`` at that level), not as an error."""
+
+    loglevel = logging.INFO
+
+    def __init__(self):
+        super().__init__("retry")
+
+
 class ConnectPaymentPostProcessing(PaymentPostProcessing):
     @route()
     def poll_status(self, **kwargs):
@@ -461,8 +476,16 @@ class ConnectPaymentPostProcessing(PaymentPostProcessing):
         at the same moment: the transaction's row is locked first, outside
         Odoo's handler (which turns a failure into an ERROR line and a
         "retry" for the page): a serialization failure goes to Odoo's
-        request retry, logged at INFO, which finds the transaction done."""
+        request retry, logged at INFO, which finds the transaction done.
+        A row locked by a post-processing under way (the cron, the other
+        server's status page) is not waited for: the page is told to poll
+        again (3 s later). Waiting held a worker for the other one's whole
+        receipt PDF and e-mail: a poll took 66 s in the two-server load test
+        (issue 19)."""
         tx_sudo = self._get_monitored_transaction()
         if tx_sudo and not tx_sudo.is_post_processed:
-            tx_sudo._connect_lock_for_post_processing()
+            try:
+                tx_sudo._connect_lock_for_post_processing(wait=False)
+            except psycopg2.errors.LockNotAvailable:
+                raise PostProcessingElsewhere() from None
         return super().poll_status(**kwargs)

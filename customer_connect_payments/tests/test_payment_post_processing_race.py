@@ -5,6 +5,8 @@ payment at the same moment, in two database transactions (issue 18, point
 Two cursors see only committed data: the records are committed here and
 removed at the end of the test."""
 
+import time
+
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
@@ -115,3 +117,24 @@ class TestPostProcessingRace(TransactionCase):
             page_tx.invalidate_recordset()
             self.assertTrue(page_tx.is_post_processed)
             self.assertTrue(page_tx.payment_id)
+
+    def test_status_page_does_not_wait_for_a_post_processing_under_way(self):
+        """The cron holds the transaction (rendering the receipt, sending the
+        e-mail): the status page's lock fails at once, quietly, rather than
+        holding a worker until the cron commits (66 s in the two-server load
+        test); its controller answers "retry" and Odoo's page polls again."""
+        with self.registry.cursor() as cron_cr, self.registry.cursor() as page_cr:
+            cron_tx = self._env(cron_cr)["payment.transaction"].browse(self.ids["tx"])
+            cron_tx._connect_lock_for_post_processing()
+            page_tx = self._env(page_cr)["payment.transaction"].browse(self.ids["tx"])
+            started = time.monotonic()
+            with (
+                self.assertNoLogs("odoo", level="ERROR"),
+                self.assertRaises(psycopg2.errors.LockNotAvailable),
+            ):
+                page_tx._connect_lock_for_post_processing(wait=False)
+            self.assertLess(time.monotonic() - started, 2, "not waited for")
+            page_cr.rollback()
+            cron_cr.rollback()
+        with self.registry.cursor() as cr:
+            self.assertFalse(self._env(cr)["payment.transaction"].browse(self.ids["tx"]).payment_id)

@@ -14,6 +14,39 @@ import statistics
 LIMIT_MEMORY_SOFT_MB = 2048  # Odoo 18's default, compared with VmSize (Odoo's own measure)
 
 
+# HAProxy's request line (option httplog): backend/server, then the timers
+# TR/Tw/Tc/Tr/Ta (Tw: time waiting in HAProxy's queue for a free worker), status
+HTTPLOG = re.compile(r"\] \S+ (\S+)/(\S+) (-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+) (\d{3}) ")
+
+
+def balancer(path):
+    """What the balancer saw during the run (bin/cluster keeps its log): the
+    503s it answered itself (no server: ``<NOSRV>``), the servers its health
+    check took out, how long requests waited in its queue."""
+    if not os.path.exists(path):
+        return
+    requests, own_503, waits, down = 0, 0, [], []
+    for line in open(path, errors="replace"):
+        match = HTTPLOG.search(line)
+        if match:
+            requests += 1
+            if match.group(8) == "503" and match.group(2) == "<NOSRV>":
+                own_503 += 1
+            if int(match.group(4)) >= 0:
+                waits.append(int(match.group(4)))
+        elif " is DOWN" in line and not line.startswith("["):
+            down.append(line.split(", check duration")[0].strip())
+    waits.sort()
+    p95 = waits[int(len(waits) * 0.95)] if waits else 0
+    print(
+        f"\nbalancer (HAProxy's log): {requests} requests, 503s it answered itself "
+        f"(no server up): {own_503}; servers taken out by its health check: {len(down)}; "
+        f"time waiting in its queue for a free worker: p95 {p95} ms, max {max(waits, default=0)} ms"
+    )
+    for line in down:
+        print(f"  - {line}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
@@ -51,6 +84,7 @@ def main():
     print(f"\n5xx responses: {five}; all failures:")
     for f in failures:
         print(f"  - {f['Name']}: {f['Error']} x{f['Occurrences']}")
+    balancer(os.path.join(out, "haproxy.log"))
     outcome_path = os.path.join(out, "outcome.json")
     if os.path.exists(outcome_path):
         outcome = json.load(open(outcome_path))

@@ -64,6 +64,11 @@ if [ "$REUSE" = 0 ] || ! curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/healt
   "$ROOT/bin/cluster" start --db "$DB" --port "$PORT" --servers "$SERVERS" --workers "$WORKERS" --max-cron-threads 1
 fi
 
+# the balancer's log from here on (its own 503s, health-check changes, time
+# in its queue: report.py)
+HAPROXY_LOG="$CC_STATE/cluster/haproxy.log"
+HAPROXY_FROM="$(stat -c %s "$HAPROXY_LOG" 2>/dev/null || echo 0)"
+
 # what the checks compare against: the state before the run
 STARTED_AT="$("${PSQL[@]}" -c "SELECT now() AT TIME ZONE 'UTC'")"
 echo "$STARTED_AT" >"$OUT/started_at"
@@ -106,6 +111,7 @@ set +e
 echo "locust exit $?" >>"$OUT/locust.log"
 set -e
 cp "$CC_LOAD_STATE/outcome.json" "$OUT/" 2>/dev/null || true
+tail -c +$((HAPROXY_FROM + 1)) "$HAPROXY_LOG" >"$OUT/haproxy.log" 2>/dev/null || true
 [ -n "$FAULT_PID" ] && wait "$FAULT_PID" 2>/dev/null || true
 
 # let the background jobs finish what the load started (the DMS run, the
