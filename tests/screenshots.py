@@ -11,6 +11,24 @@ the Statement of Account page, the promise form, the instalment plan request
 and the remittance advice's matches of the demo dealer, and the first page of the statement PDF
 and of the newest invoice's PDF (``pdftoppm``, from poppler-utils). Needs ``requests`` and
 ``websocket-client`` (both in Odoo's requirements) and chromium.
+
+It renders the newest payment reminder e-mail of the demo dealer as its
+contact reads it (``payment-reminder.png``; read as Odoo's administrator,
+``--admin-login``).
+
+Autopay (``autopay.png``) is taken only when the database has Odoo's
+``payment_demo`` installed, which the demo dealer does not install: on your
+own demo database install it first (``bin/run -- -i payment_demo
+--stop-after-init``, then ``bin/run`` again). The script then, as Odoo's
+administrator (``--admin-login``), gives the demo contact a saved card of the
+demo provider (a fake token, "4242") if it has none, turns autopay on as
+the contact through the portal's form, and captures ``/my/autopay``. Without
+``payment_demo`` it says so and leaves autopay.png as it is. That database
+is then not the demo as shipped (autopay on, the demo provider on, a
+token): the other screenshots are better taken on a ``--fresh`` one, or
+give ``--out`` a scratch folder and copy the pictures you want. Run it with
+Odoo's Python (``head -1 $(command -v odoo)``) where ``websocket-client``
+is not in the system's.
 """
 
 import argparse
@@ -70,6 +88,119 @@ def record_pages(session, base):
         else:
             print(f"{listing}: none in the demo dealer", file=sys.stderr)
     return pages
+
+
+def call(session, base, model, method, args, **kwargs):
+    """One ORM call over JSON-RPC as ``session``'s user."""
+    answer = session.post(
+        f"{base}/web/dataset/call_kw/{model}/{method}",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        },
+        timeout=120,
+    ).json()
+    if "error" in answer:
+        raise RuntimeError(f"{model}.{method}: {answer['error']['data']['message']}")
+    return answer["result"]
+
+
+def autopay_on(admin, session, base, login):
+    """With ``payment_demo`` installed: the contact ``login`` gets a saved
+    card of the demo provider (once) and turns autopay on through the
+    portal's form. False (and why, on stderr) when it cannot."""
+    if not call(
+        admin,
+        base,
+        "ir.module.module",
+        "search_count",
+        [[("name", "=", "payment_demo"), ("state", "=", "installed")]],
+    ):
+        print("payment_demo is not installed: no autopay screenshot", file=sys.stderr)
+        return False
+    user = call(
+        admin,
+        base,
+        "res.users",
+        "search_read",
+        [[("login", "=", login)]],
+        fields=["partner_id", "company_id"],
+    )
+    partner_id, company_id = user[0]["partner_id"][0], user[0]["company_id"][0]
+    providers = call(
+        admin,
+        base,
+        "payment.provider",
+        "search_read",
+        [[("code", "=", "demo"), ("company_id", "=", company_id)]],
+        fields=["payment_method_ids"],
+    )
+    if not providers:
+        print("no demo payment provider in the contact's company", file=sys.stderr)
+        return False
+    provider = providers[0]
+    # the demo provider on (test mode), published, keeping tokens
+    call(
+        admin,
+        base,
+        "payment.provider",
+        "write",
+        [[provider["id"]], {"state": "test", "is_published": True, "allow_tokenization": True}],
+    )
+    token_domain = [("partner_id", "=", partner_id), ("provider_id", "=", provider["id"])]
+    if not call(admin, base, "payment.token", "search_count", [token_domain]):
+        call(
+            admin,
+            base,
+            "payment.token",
+            "create",
+            [
+                {
+                    "provider_id": provider["id"],
+                    "payment_method_id": provider["payment_method_ids"][0],
+                    "partner_id": partner_id,
+                    "payment_details": "4242",
+                    "provider_ref": "demo-screenshot",
+                }
+            ],
+        )
+    form = session.get(f"{base}/my/autopay", timeout=60).text
+    token = re.search(r'<option value="(\d+)"', form)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    if not token or not csrf:
+        print("/my/autopay offers no saved payment method", file=sys.stderr)
+        return False
+    session.post(
+        f"{base}/my/autopay",
+        data={
+            "csrf_token": csrf.group(1),
+            "token_id": token.group(1),
+            "max_amount": "25000",
+            "timing": "due",
+        },
+        timeout=60,
+    )
+    return True
+
+
+def reminder_mail(admin, base):
+    """The HTML of the newest payment reminder e-mail (its pay link is a
+    button: its address is not on the picture), or None."""
+    logs = call(
+        admin,
+        base,
+        "customer_connect.mail.log",
+        "search_read",
+        [[("kind", "=", "payment_reminder"), ("mail_id", "!=", False)]],
+        fields=["mail_id"],
+        order="id desc",
+        limit=1,
+    )
+    if not logs:
+        return None
+    mail = call(admin, base, "mail.mail", "read", [[logs[0]["mail_id"][0]]], fields=["body_html"])
+    return mail[0]["body_html"]
 
 
 def sign_in(base, login, password):
@@ -152,6 +283,17 @@ class Browser:
                 return message
         raise TimeoutError(event)
 
+    def set_session(self, session, base):
+        """The browser signed in as ``session``'s user (its cookie)."""
+        for cookie in session.cookies:
+            self.call(
+                "Network.setCookie",
+                name=cookie.name,
+                value=cookie.value,
+                url=base,
+                httpOnly=True,
+            )
+
     def shoot(self, url, path, width=1280, height=900, script=None):
         self.call(
             "Emulation.setDeviceMetricsOverride",
@@ -181,6 +323,8 @@ def main():
     parser.add_argument("--base", default="http://localhost:8069")
     parser.add_argument("--login", default="accounts@greenacres-farm.example")
     parser.add_argument("--password", default="portal")
+    parser.add_argument("--admin-login", default="admin")
+    parser.add_argument("--admin-password", default="admin")
     parser.add_argument(
         "--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots")
     )
@@ -188,23 +332,36 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     session = sign_in(args.base, args.login, args.password)
+    admin = sign_in(args.base, args.admin_login, args.admin_password)
+    with_autopay = autopay_on(admin, session, args.base, args.login)
     browser = Browser()
     try:
         browser.call("Network.enable")
-        for cookie in session.cookies:
-            browser.call(
-                "Network.setCookie",
-                name=cookie.name,
-                value=cookie.value,
-                url=args.base,
-                httpOnly=True,
-            )
+        browser.set_session(session, args.base)
         for name, page in PAGES.items():
             browser.shoot(args.base + page, out / name, height=HEIGHTS.get(name, 900))
             print(out / name)
         for name, (page, script) in record_pages(session, args.base).items():
             browser.shoot(args.base + page, out / name, script=script)
             print(out / name)
+        if with_autopay:
+            browser.shoot(f"{args.base}/my/autopay", out / "autopay.png")
+            print(out / "autopay.png")
+        # the newest payment reminder e-mail, as the customer's contact reads it
+        reminder = reminder_mail(admin, args.base)
+        if reminder:
+            # written into a page of the server (a data: page may not load
+            # the logo from it)
+            browser.shoot(
+                f"{args.base}/robots.txt",
+                out / "payment-reminder.png",
+                width=900,
+                height=420,
+                script=f"document.open(); document.write({json.dumps(reminder)}); document.close()",
+            )
+            print(out / "payment-reminder.png")
+        else:
+            print("no payment reminder e-mail in the demo dealer", file=sys.stderr)
     finally:
         browser.close()
     # the PDFs, first page each: the statement and the newest invoice, as the
