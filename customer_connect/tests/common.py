@@ -1,7 +1,7 @@
 import re
 import subprocess
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -185,3 +185,14 @@ class ConnectCase(AccountTestInvoicingCommon):
         user._update_last_login()
         # sudo: the test's own user may not read logins of the test company
         return user.sudo()
+
+    def _page_queries(self, url):
+        """(queries, text) of one GET of the portal page ``url`` (in an
+        HttpCase, signed in), after a first GET warms the caches: what the
+        hot pages' "does not grow with rows" tests compare."""
+        self.url_open(url)
+        self.env.invalidate_all()
+        before = sql_db.sql_counter
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return sql_db.sql_counter - before, response.text

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields, http, sql_db
+from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -359,15 +359,6 @@ class TestPortalPlans(ConnectCase, HttpCase):
             f"/my/invoices/{self.tractor.id}/plan",
             self.url_open(f"/my/invoices/{self.tractor.id}").text,
         )
-
-    def _page_queries(self, url):
-        """Queries of one GET of ``url`` (after a first one warms the caches)."""
-        self.url_open(url)
-        self.env.invalidate_all()
-        before = sql_db.sql_counter
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        return sql_db.sql_counter - before, response.text
 
     def test_list_query_count_does_not_grow(self):
         """The contact's plans page: as many queries for seven plans as for one."""

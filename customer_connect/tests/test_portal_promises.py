@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api, fields, http, sql_db
+from odoo import SUPERUSER_ID, Command, api, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -259,15 +259,6 @@ class TestPortalPromises(ConnectCase, HttpCase):
         with self.assertRaises(AccessError):
             self._promise(self.blades, 10)
         self.assertNotIn("/my/promises", self.url_open("/my").text)
-
-    def _page_queries(self, url):
-        """Queries of one GET of ``url`` (after a first one warms the caches)."""
-        self.url_open(url)
-        self.env.invalidate_all()
-        before = sql_db.sql_counter
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        return sql_db.sql_counter - before, response.text
 
     def test_list_query_count_does_not_grow(self):
         """The contact's promises page: as many queries for seven promises as

@@ -4,7 +4,7 @@ refused (page and JSON-RPC), another customer's remittances stay out of
 reach, and staff match it against the bank line; the area's lines of the
 capability matrix."""
 
-from odoo import fields, http, sql_db
+from odoo import fields, http
 from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
@@ -24,15 +24,6 @@ class TestPortalRemittancesHttp(RemittanceCase):
         return self.url_open(
             "/my/remittances/new", data=payload, files=files, allow_redirects=False
         )
-
-    def _page_queries(self, url):
-        """Queries of one GET of ``url`` (after a first one warms the caches)."""
-        self.url_open(url)
-        self.env.invalidate_all()
-        before = sql_db.sql_counter
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        return sql_db.sql_counter - before, response.text
 
     def test_list_query_count_does_not_grow(self):
         """The contact's remittances page: as many queries for seven
