@@ -40,6 +40,19 @@ class AccountMove(models.Model):
         "reminders and express pay until the dispute is closed.",
     )
 
+    # -- the invoice as a document: Odoo's last refusal to make its e-invoice
+    connect_e_invoice_refusal = fields.Char(
+        "E-invoice refused for",
+        copy=False,
+        readonly=True,
+        help="Set when Odoo refused to make this invoice's e-invoicing document "
+        "as a customer downloaded it (its checks of the company's or the "
+        "customer's data failed): what those checks read then. While it is "
+        "unchanged (the invoice, its customer, the company, its bank "
+        "accounts), downloads serve the invoice as it stands without asking "
+        "Odoo again.",
+    )
+
     def _auto_init(self):
         # created empty: no invoice is in dispute when the addon arrives, and
         # computing the flag for every existing move would read them all
@@ -144,8 +157,22 @@ class AccountMove(models.Model):
         Send from ever making it) and the caller renders it as it stands,
         as Odoo's portal does for an invoice never sent. Found by the load
         test: the demo dealer's untaxed invoices to British customers (UBL
-        BIS 3 suggested) answered every download with a 400."""
+        BIS 3 suggested) answered every download with a 400.
+
+        The refusal is kept on the invoice (``connect_e_invoice_refusal``):
+        later downloads serve the invoice as it stands at once, until
+        something Odoo's checks read changes (a dealer who adds the missing
+        bank account gets the legal PDF on the next download). The load
+        test's demo dealer paid Odoo's refused attempt on every download."""
         self.ensure_one()
+        # sudo: the refusal kept on the invoice, read for the caller that may
+        # download it
+        setup_key = self._connect_e_invoice_setup_key()
+        if self.sudo().connect_e_invoice_refusal == setup_key:
+            # refused before and nothing its checks read has changed since:
+            # asking again would cost every download the e-invoice's making
+            # (Odoo builds its XML before refusing) and a warning
+            return
         try:
             with self.env.cr.savepoint():
                 self._connect_ensure_legal_pdfs()
@@ -155,6 +182,39 @@ class AccountMove(models.Model):
                 self.id,
                 error,
             )
+            # kept in SQL, not by write(): a write would move the invoice's
+            # write_date, which is part of the key (and would run the posted
+            # invoice's write checks for a note of ours)
+            self.env.cr.execute(
+                "UPDATE account_move SET connect_e_invoice_refusal = %s WHERE id = %s",
+                [setup_key, self.id],
+            )
+            self.invalidate_recordset(["connect_e_invoice_refusal"])
+
+    def _connect_e_invoice_setup_key(self):
+        """What Odoo's e-invoice checks of this invoice read, as one string
+        that changes when any of it is written: the invoice (its lines, bank
+        account, customer), its customer (e-invoicing format, Peppol
+        address, VAT number), the company (e-invoicing settings), the
+        company's partner (VAT number, address) and its bank accounts (one
+        added or removed too)."""
+        self.ensure_one()
+        # read as the system: the company's partner and bank accounts are
+        # not the customer's to read, and only their ids and dates are kept
+        move = self.sudo()
+        company_partner = move.company_id.partner_id
+        records = (
+            move,
+            move.partner_id,
+            move.commercial_partner_id,
+            move.company_id,
+            company_partner,
+            *company_partner.bank_ids,
+        )
+        return " ".join(
+            f"{record._name},{record.id},{record.write_date and record.write_date.isoformat()}"
+            for record in records
+        )
 
     def _connect_documents_pdf(self):
         """These invoices and credit notes as one PDF ("Download selected as

@@ -330,6 +330,44 @@ class TestDocumentsPdf(ConnectCase, HttpCase):
         self.assertLetterhead(text, "invoice without its e-invoice")
         self.assertIn(invoice.name, text)
 
+    def test_e_invoice_refusal_asked_once_until_the_setup_changes(self):
+        """Odoo's refusal of an invoice's e-invoice is kept on the invoice:
+        the next downloads serve the invoice as it stands at once, without
+        asking Odoo again (no new warning); once the dealer's setup changes
+        (a bank account added, the company written), the next download asks
+        Odoo again."""
+        logger = "odoo.addons.customer_connect.models.account_move"
+        self.farm.invoice_edi_format = "ubl_bis3"
+        invoice = self._gbp_invoice(50.0)
+        url = f"/my/invoices/{invoice.id}?report_type=pdf&download=1"
+        self.authenticate(self.portal_user.login, self.PORTAL_PASSWORD)
+        with self.assertLogs(logger, "WARNING"):
+            self._download(url)
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.connect_e_invoice_refusal, invoice._connect_e_invoice_setup_key())
+        for _again in range(2):
+            with self.assertNoLogs(logger, "WARNING"):
+                downloaded = self._download(url)
+            self.assertIn(invoice.name, downloaded.decode(), "the invoice as it stands")
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        # the dealer adds a bank account: Odoo is asked again
+        self.env["res.partner.bank"].create(
+            {"acc_number": "GB33BUKB20201555555555", "partner_id": self.company.partner_id.id}
+        )
+        with self.assertLogs(logger, "WARNING"):
+            self._download(url)
+        with self.assertNoLogs(logger, "WARNING"):
+            self._download(url)
+        # the company written in a later transaction (its write_date moves
+        # on; within this test's one transaction it would not)
+        self.env.cr.execute(
+            "UPDATE res_company SET write_date = write_date + interval '1 second' WHERE id = %s",
+            [self.company.id],
+        )
+        self.company.invalidate_recordset(["write_date"])
+        with self.assertLogs(logger, "WARNING"):
+            self._download(url)
+
     def test_report_resources_made_without_http(self):
         """What a report page asks of Odoo is made here: a barcode and a
         ``/web/image`` (as the user printing: one it may not read is left

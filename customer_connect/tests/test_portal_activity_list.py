@@ -172,7 +172,22 @@ class TestCustomerActivity(ConnectCase, HttpCase):
             self.init_invoice("out_invoice", partner=self.farm, amounts=[10], post=True)
         self.env.flush_all()
         self.assertEqual(count_queries(), few)
-        self.assertLessEqual(few, 11)
+        self.assertLessEqual(few, 8)
+
+    def test_page_query_count(self):
+        """The whole request as a contact opens it (session, gate, record
+        rules, the page, its totals and tiles, the layout): the login's
+        contacts are searched once, not once per caller of the gate (eight
+        searches of them before), and nothing grows with the documents."""
+        self.authenticate(self.portal_user.login, self.password)
+        few, page = self._page_queries("/my/activity?status=all")
+        self.assertIn(self.open_invoice.name, page)
+        for _n in range(15):
+            self.init_invoice("out_invoice", partner=self.farm, amounts=[10], post=True)
+        self.env.flush_all()
+        many, _page = self._page_queries("/my/activity?status=all")
+        self.assertEqual(many, few)
+        self.assertLessEqual(few, 14)
 
     def test_selected_documents_as_one_pdf(self):
         self.authenticate(self.portal_user.login, self.password)

@@ -30,9 +30,14 @@ SELECT 'customers with the same DMS number twice', count(*) FROM (
    WHERE ref IS NOT NULL AND parent_id IS NULL AND active
    GROUP BY 1, 2 HAVING count(*) > 1) t;
 SELECT 'count: e-mails logged since start', count(*) FROM customer_connect_mail_log WHERE create_date >= :started;
-SELECT 'e-mails queued twice (same contact, kind, within the run)', count(*) FROM (
+SELECT 'e-mails queued twice (same contact, kind, within the run; receipts below)', count(*) FROM (
   SELECT partner_id, kind FROM customer_connect_mail_log
-   WHERE create_date >= :started GROUP BY 1, 2 HAVING count(*) > 1) t;
+   WHERE create_date >= :started AND kind != 'payment_receipt' GROUP BY 1, 2 HAVING count(*) > 1) t;
+-- a contact who pays two invoices in a run gets two receipts: one per payment
+SELECT 'payment receipts queued other than one per payment booked', abs(
+  (SELECT count(*) FROM customer_connect_mail_log WHERE create_date >= :started AND kind = 'payment_receipt')
+  - (SELECT count(*) FROM account_payment p JOIN payment_transaction t ON t.id = p.payment_transaction_id
+      WHERE t.create_date >= :started));
 SELECT 'mail.mail twice to one recipient with one subject since start', count(*) FROM (
   SELECT r.res_partner_id, m.subject FROM mail_mail mm
     JOIN mail_message m ON m.id = mm.mail_message_id

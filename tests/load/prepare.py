@@ -12,6 +12,11 @@ in ``odoo shell``, once (a second run only refreshes the config file):
   ``portal``), active, with the "full" access level (they may pay), as the
   demo's Greenacres Farm contact has. Their password hash is copied from that
   contact's: hashing 120 passwords costs 1-2 s of CPU each;
+* each contact's customer given fresh open invoices (posted, due in 30
+  days) when fewer than ``--open`` (2) are left unpaid: the load test's
+  contacts pay them, so every run has payments to make (a run pays tens
+  with the demo provider, and "no invoice paid twice" has something to
+  check); run again before each run (tests/load/run.sh does);
 * the config file the locustfile reads: logins, the dealer staff login, the
   ids the pages need (invoices per contact, the demo provider and its
   payment method, the DMS customers profile, the dashboard's action).
@@ -34,6 +39,7 @@ if "env" not in globals():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="cc_load")
     parser.add_argument("--contacts", type=int, default=120)
+    parser.add_argument("--open", type=int, default=2, help="open invoices per contact")
     parser.add_argument("--out", default=os.path.join(ROOT, ".run", "load", "config.json"))
     args = parser.parse_args()
     odoo_cmd, db_args, addons = odoo_setup()
@@ -49,7 +55,10 @@ if "env" not in globals():
         "--max-cron-threads=0",
     ]
     env_vars = dict(
-        os.environ, CC_LOAD_CONTACTS=str(args.contacts), CC_LOAD_OUT=os.path.abspath(args.out)
+        os.environ,
+        CC_LOAD_CONTACTS=str(args.contacts),
+        CC_LOAD_OPEN=str(args.open),
+        CC_LOAD_OUT=os.path.abspath(args.out),
     )
     with open(os.path.abspath(__file__)) as script:
         rc = subprocess.run(
@@ -71,6 +80,7 @@ from odoo import fields  # noqa: E402
 from odoo.tools.safe_eval import safe_eval  # noqa: E402
 
 N_CONTACTS = int(os.environ["CC_LOAD_CONTACTS"])
+N_OPEN = int(os.environ["CC_LOAD_OPEN"])
 OUT = os.environ["CC_LOAD_OUT"]
 PORTAL_LOGIN = "accounts@greenacres-farm.example"
 env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 - odoo shell global
@@ -151,24 +161,62 @@ if new:
 ).connect_access_level_id = full
 env.cr.commit()
 
+
+# -- payable invoices: fresh ones where the earlier runs paid them -------------
+def payable(invoices):
+    """Open, unpaid, not in dispute nor held (the pay page offers them)."""
+    return invoices.filtered(
+        lambda m: m.payment_state == "not_paid" and not m.connect_in_dispute
+    ).sorted("id")
+
+
+def customer_invoices(customer):
+    return env["account.move"].search(
+        [
+            ("commercial_partner_id", "=", customer.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+        ],
+        order="invoice_date desc, id desc",
+    )
+
+
+today = fields.Date.context_today(dealer)
+fresh = []
+for contact in contacts:
+    missing = N_OPEN - len(payable(customer_invoices(contact.commercial_partner_id)))
+    fresh += [
+        {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": contact.commercial_partner_id.id,
+            "invoice_date": today,
+            "invoice_date_due": today + timedelta(days=30),
+            "ref": "load test",
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {"name": "Service kit (load test)", "quantity": 1, "price_unit": 40.0 + 7 * i}
+                )
+            ],
+        }
+        for i in range(max(0, missing))
+    ]
+if fresh:
+    print(f"posting {len(fresh)} fresh open invoices for the contacts to pay...", flush=True)
+    env["account.move"].with_company(company).create(fresh).action_post()
+    env.cr.commit()
+
 # -- what the locustfile needs ------------------------------------------------
 logins = []
 for contact in contacts:
     user = contact.with_context(active_test=False).user_ids[:1]
-    invoices = env["account.move"].search(
-        [
-            ("commercial_partner_id", "=", contact.commercial_partner_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-        ],
-        order="invoice_date desc",
-    )
+    invoices = customer_invoices(contact.commercial_partner_id)
     if user.login and invoices:
         logins.append(
             {
                 "login": user.login,
                 "invoices": invoices.ids[:10],
-                "open": invoices.filtered(lambda m: m.payment_state == "not_paid").ids[:5],
+                "open": payable(invoices).ids[:N_OPEN],
             }
         )
 action = env.ref("customer_connect.action_connect_customer_accounts")
@@ -195,4 +243,8 @@ config = {
 }
 with open(OUT, "w") as out:
     json.dump(config, out, indent=1)
-print(f"{len(logins)} contacts with a login and invoices; config in {OUT}", flush=True)
+print(
+    f"{len(logins)} contacts with a login and invoices, "
+    f"{sum(len(login['open']) for login in logins)} open invoices to pay; config in {OUT}",
+    flush=True,
+)

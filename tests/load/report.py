@@ -19,6 +19,69 @@ LIMIT_MEMORY_SOFT_MB = 2048  # Odoo 18's default, compared with VmSize (Odoo's o
 HTTPLOG = re.compile(r"\] \S+ (\S+)/(\S+) (-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+) (\d{3}) ")
 
 
+# the balancer's request paths, named as the locustfile names its pages
+PAGES = [
+    (re.compile(r"^/my/activity/page/"), "Customer Activity, page 2"),
+    (re.compile(r"^/my/activity(\?|$)"), "Customer Activity"),
+    (re.compile(r"^/my/invoices/\d+\?.*report_type=pdf"), "invoice PDF"),
+    (re.compile(r"^/my/invoices/\d+"), "invoice page (Odoo's)"),
+    (re.compile(r"^/my/invoices(\?|$)"), "anchor: Odoo /my/invoices"),
+    (re.compile(r"^/my/statement/pdf"), "statement PDF"),
+    (re.compile(r"^/my/payments/pay"), "pay page"),
+    (re.compile(r"^/payment/status/poll"), "pay: status poll"),
+]
+REQUEST_PATH = re.compile(r'"[A-Z]+ (\S+) HTTP')
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * share))] if values else 0
+
+
+def split(path):
+    """Each page's time at the balancer split in two: waiting in HAProxy's
+    queue for a free worker (Tw) and the server's own time until its
+    response headers (Tr, Odoo's work: the request's queries, rendering,
+    wkhtmltopdf). The client's time is about Tw + Tr (Ta: until the last
+    byte). p95 of the total also with the median split of the requests in
+    its slowest 5 %: where the tail's time goes."""
+    if not os.path.exists(path):
+        return
+    times = {}
+    for line in open(path, errors="replace"):
+        match, req = HTTPLOG.search(line), REQUEST_PATH.search(line)
+        if not (match and req) or int(match.group(4)) < 0 or int(match.group(6)) < 0:
+            continue
+        name = next((n for rx, n in PAGES if rx.search(req.group(1))), None)
+        if name:
+            tw, tr, ta = int(match.group(4)), int(match.group(6)), int(match.group(7))
+            times.setdefault(name, []).append((ta, tw, tr))
+    if not times:
+        return
+    print(
+        "\nwhere each page's time goes (HAProxy's log: Tw = waiting in its queue "
+        "for a free Odoo worker, Tr = the server's time until its response; ms):\n"
+    )
+    print(
+        "| page | requests | queue Tw p50 / p95 | server Tr p50 / p95 | total Ta p50 / p95 "
+        "| slowest 5 %: queue / server (median) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in [n for _rx, n in PAGES if n in times]:
+        rows = sorted(times[name])
+        tail = rows[int(len(rows) * 0.95) :] or rows[-1:]
+        tw = [r[1] for r in rows]
+        tr = [r[2] for r in rows]
+        ta = [r[0] for r in rows]
+        print(
+            f"| {name} | {len(rows)} | {percentile(tw, 0.5)} / {percentile(tw, 0.95)} "
+            f"| {percentile(tr, 0.5)} / {percentile(tr, 0.95)} "
+            f"| {percentile(ta, 0.5)} / {percentile(ta, 0.95)} "
+            f"| {statistics.median(r[1] for r in tail):.0f} / "
+            f"{statistics.median(r[2] for r in tail):.0f} |"
+        )
+
+
 def balancer(path):
     """What the balancer saw during the run (bin/cluster keeps its log): the
     503s it answered itself (no server: ``<NOSRV>``), the servers its health
@@ -85,6 +148,7 @@ def main():
     for f in failures:
         print(f"  - {f['Name']}: {f['Error']} x{f['Occurrences']}")
     balancer(os.path.join(out, "haproxy.log"))
+    split(os.path.join(out, "haproxy.log"))
     outcome_path = os.path.join(out, "outcome.json")
     if os.path.exists(outcome_path):
         outcome = json.load(open(outcome_path))

@@ -52,7 +52,11 @@ fi
 find_odoo || no_odoo_message
 start_pg
 PSQL=("$(pg_bin psql)" -h "$PGHOST_CC" -p "$CC_PGPORT" -U odoo -d "$DB" -tA)
-[ -f "$CC_STATE/load/config.json" ] || "$ODOO_PYTHON" "$ROOT/tests/load/prepare.py" --db "$DB"
+# every run: fresh open invoices where the earlier runs paid them (and the
+# config the locustfile reads); with --reuse the running cluster's config
+if [ "$REUSE" = 0 ] || [ ! -f "$CC_STATE/load/config.json" ]; then
+  "$ODOO_PYTHON" "$ROOT/tests/load/prepare.py" --db "$DB"
+fi
 
 # web.base.url: the address the customers reach, the balancer, as a dealer's
 # is its public address (links in e-mails; wkhtmltopdf fetched the reports'
