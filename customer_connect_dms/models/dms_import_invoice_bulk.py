@@ -34,7 +34,12 @@ PARTIAL_COLUMNS = {
 # what Odoo's reconciliation writes on the journal items a part settlement
 # matches (the rest of its work does not apply to them, see
 # _dms_match_part_settlements)
-MATCHED_LINE_FIELDS = ("amount_residual", "amount_residual_currency", "reconciled", "matching_number")
+MATCHED_LINE_FIELDS = (
+    "amount_residual",
+    "amount_residual_currency",
+    "reconciled",
+    "matching_number",
+)
 
 
 class AccountMove(models.Model):
@@ -372,7 +377,7 @@ class AccountMove(models.Model):
                 max_date=[max(inv[12], entry[12]) for inv, entry, _amount in matched],
             )
         )
-        partial_of = dict((debit, partial) for partial, debit in cr.fetchall())
+        partial_of = {debit: partial for partial, debit in cr.fetchall()}
         line_ids, residuals, reconciled, numbers = [], [], [], []
         move_ids, move_residuals = [], []
         for inv, entry, amount in matched:
