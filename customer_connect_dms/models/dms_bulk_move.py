@@ -107,6 +107,7 @@ class DmsBulkMove(models.AbstractModel):
             # names the creator, in the account module's words
             filled.append("invoice_partner_display_name")
         filled += self._bulk_move_partner_fields(Move, rows)
+        filled += self._bulk_move_sequence_gaps(Move, rows)
         # inverses with nothing to do on moves without lines yet (partner,
         # payment terms, currency: they reach the lines, given after) or on
         # values given (journal, company: they recompute what is given); the
@@ -121,15 +122,47 @@ class DmsBulkMove(models.AbstractModel):
         }
         return filled, (), inverses_done
 
+    def _bulk_move_sequence_gaps(self, Move, rows):
+        """Fill ``made_sequence_gap`` in ``rows`` (posted moves whose
+        sequence parts are filled) as _compute_made_sequence_gap finds it
+        after the insert: the number before a move's is neither in the
+        journal's sequence already nor among the new moves. Return the
+        names filled."""
+        if "made_sequence_gap" not in Move._fields or any(
+            row.get("state") != "posted" for row in rows
+        ):
+            return []
+        numbers_of = {}
+        for row in rows:
+            key = (row["journal_id"], row["sequence_prefix"])
+            numbers_of.setdefault(key, set()).add(row["sequence_number"])
+        cr = self.env.cr
+        for (journal_id, prefix), numbers in numbers_of.items():
+            # every move of the journal counts, as the compute's sudo search
+            cr.execute(
+                "SELECT sequence_number FROM account_move WHERE journal_id = %s "
+                "AND sequence_prefix = %s AND sequence_number BETWEEN %s AND %s",
+                [journal_id, prefix, min(numbers) - 1, max(numbers) - 1],
+            )
+            numbers.update(row[0] for row in cr.fetchall())
+        for row in rows:
+            number = row["sequence_number"]
+            known = numbers_of[(row["journal_id"], row["sequence_prefix"])]
+            row["made_sequence_gap"] = number > 1 and (number - 1) not in known
+        return ["made_sequence_gap"]
+
     def _bulk_move_partner_fields(self, Move, rows):
         """Fill MOVE_PARTNER_FIELDS (those of the model no row gives) in
         ``rows`` with Odoo's own computes, run once on a new record per
         distinct MOVE_PARTNER_KEY; return their names."""
         fields_ = Move._fields
+        # not given by any row: absent, or the empty value a precomputed field
+        # starts from (_bulk_values), which Odoo would compute after the
+        # insert and write again, an UPDATE of every new move
         names = [
             name
             for name in self.MOVE_PARTNER_FIELDS
-            if name in fields_ and fields_[name].store and all(name not in row for row in rows)
+            if name in fields_ and fields_[name].store and all(not row.get(name) for row in rows)
         ]
         if not names:
             return []

@@ -6,8 +6,40 @@ every column with what create + _post write."""
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL, float_compare, float_round
 
 from .dms_import import IMPORT_CONTEXT
+
+# what an account.partial.reconcile row is made of in Odoo 18's account: the
+# settlements are matched in SQL only while the table has these columns and
+# no other (a module adding one would be left out), else by Odoo's plan
+PARTIAL_COLUMNS = {
+    "id",
+    "debit_move_id",
+    "credit_move_id",
+    "full_reconcile_id",
+    "exchange_move_id",
+    "debit_currency_id",
+    "credit_currency_id",
+    "amount",
+    "debit_amount_currency",
+    "credit_amount_currency",
+    "company_id",
+    "max_date",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+}
+# what Odoo's reconciliation writes on the journal items a part settlement
+# matches (the rest of its work does not apply to them, see
+# _dms_match_part_settlements)
+MATCHED_LINE_FIELDS = (
+    "amount_residual",
+    "amount_residual_currency",
+    "reconciled",
+    "matching_number",
+)
 
 
 class AccountMove(models.Model):
@@ -234,3 +266,187 @@ class AccountMove(models.Model):
                 entries_of[index] = move
         self.env.flush_all()
         return self.browse([entries_of[index].id for index in range(len(vals_list))])
+
+    @api.model
+    def _dms_match_part_settlements(self, plan):
+        """Match the part settlements of ``plan`` (pairs of a new invoice's
+        receivable line and its settlement entry's line, as given to
+        ``_reconcile_plan``) in three statements, and return the pairs left
+        for Odoo's plan.
+
+        What Odoo's ``_reconcile_plan`` does to such a pair, checked here
+        before it is skipped: one partial of the settled amount (both lines
+        in the company's currency, nothing matched yet, the entry's line
+        consumed whole, the invoice's not), numbered "P<partial id>" on both
+        lines; the residuals; the invoice "partial". No full reconciliation,
+        no exchange difference (one currency), no cash-basis entry (left to
+        Odoo when the company uses cash-basis taxes), no paid hook (the
+        invoice stays open), no matched payment. Fields of other modules
+        that depend on these are recomputed by the ORM (``modified``).
+        tests/test_dms_bulk_path.py compares the result with Odoo's, column
+        by column."""
+        Line = self.env["account.move.line"]
+        Partial = self.env["account.partial.reconcile"]
+        cr = self.env.cr
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            [Partial._table],
+        )
+        if {row[0] for row in cr.fetchall()} != PARTIAL_COLUMNS:
+            return plan
+        lines = Line.concat(*plan)
+        if lines.company_id.filtered("tax_exigibility"):
+            return plan
+        Partial.check_access("create")
+        lines.check_access("write")
+        self.env.flush_all()
+        cr.execute(
+            SQL(
+                """SELECT line.id, line.move_id, move.move_type, line.company_id,
+                          company.currency_id, line.currency_id, line.balance,
+                          line.amount_currency, line.amount_residual,
+                          line.amount_residual_currency, line.reconciled,
+                          line.matching_number, line.date, account.reconcile
+                     FROM account_move_line line
+                     JOIN account_move move ON move.id = line.move_id
+                     JOIN res_company company ON company.id = line.company_id
+                     JOIN account_account account ON account.id = line.account_id
+                    WHERE line.id = ANY(%s)""",
+                lines.ids,
+            )
+        )
+        stored = {row[0]: row for row in cr.fetchall()}
+
+        def untouched(row):
+            # in the company's currency, reconcilable, nothing matched yet
+            (_id, _move, _type, _company, company_currency, currency, balance) = row[:7]
+            amount_currency, residual, residual_currency, reconciled, number = row[7:12]
+            return (
+                row[13]
+                and currency == company_currency
+                and not reconciled
+                and not number
+                and residual == balance
+                and residual_currency == amount_currency == balance
+            )
+
+        rounding = self.env.company.currency_id.rounding
+        matched, left = [], []
+        for pair in plan:
+            invoice_line, entry_line = (stored.get(line.id) for line in pair)
+            settled = entry_line and -entry_line[8]
+            if (
+                len(pair) == 2
+                and invoice_line[2] == "out_invoice"
+                and entry_line[2] == "entry"
+                and invoice_line[3] == entry_line[3]
+                and untouched(invoice_line)
+                and untouched(entry_line)
+                and settled > 0
+                # a part of the invoice: paid in full is a full reconciliation
+                and float_compare(settled, invoice_line[8], precision_rounding=rounding) < 0
+            ):
+                matched.append((invoice_line, entry_line, settled))
+            else:
+                left.append(pair)
+        if not matched:
+            return plan
+        now, uid = self.env.cr.now(), self.env.uid
+        # Odoo numbers its partials in the plan's order: the same here
+        cr.execute(
+            SQL(
+                """INSERT INTO account_partial_reconcile
+                        (debit_move_id, credit_move_id, debit_currency_id, credit_currency_id,
+                         amount, debit_amount_currency, credit_amount_currency, company_id,
+                         max_date, create_uid, create_date, write_uid, write_date)
+                   SELECT debit, credit, currency, currency, amount, amount, amount, company,
+                          max_date, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(debit)s::int[], %(credit)s::int[], %(currency)s::int[],
+                                 %(amount)s::numeric[], %(company)s::int[], %(max_date)s::date[])
+                          WITH ORDINALITY AS given(debit, credit, currency, amount, company,
+                                                   max_date, position)
+                 ORDER BY position
+                RETURNING id, debit_move_id""",
+                uid=uid,
+                now=now,
+                debit=[inv[0] for inv, _entry, _amount in matched],
+                credit=[entry[0] for _inv, entry, _amount in matched],
+                currency=[inv[5] for inv, _entry, _amount in matched],
+                amount=[amount for _inv, _entry, amount in matched],
+                company=[inv[3] for inv, _entry, _amount in matched],
+                max_date=[max(inv[12], entry[12]) for inv, entry, _amount in matched],
+            )
+        )
+        partial_of = {debit: partial for partial, debit in cr.fetchall()}
+        line_ids, residuals, reconciled, numbers = [], [], [], []
+        move_ids, move_residuals = [], []
+        for inv, entry, amount in matched:
+            number = f"P{partial_of[inv[0]]}"
+            residual = float_round(inv[8] - amount, precision_rounding=rounding)
+            line_ids += [inv[0], entry[0]]
+            residuals += [residual, 0.0]
+            reconciled += [False, True]
+            numbers += [number, number]
+            move_ids.append(inv[1])
+            move_residuals.append(residual)
+        cr.execute(
+            SQL(
+                """UPDATE account_move_line line
+                      SET amount_residual = given.residual,
+                          amount_residual_currency = given.residual,
+                          reconciled = given.reconciled, matching_number = given.number,
+                          write_uid = %(uid)s, write_date = %(now)s
+                     FROM unnest(%(ids)s::int[], %(residual)s::numeric[], %(reconciled)s::bool[],
+                                 %(number)s::varchar[]) AS given(id, residual, reconciled, number)
+                    WHERE line.id = given.id""",
+                uid=uid,
+                now=now,
+                ids=line_ids,
+                residual=residuals,
+                reconciled=reconciled,
+                number=numbers,
+            )
+        )
+        # an out_invoice's residual, signed or not, is its receivable line's
+        cr.execute(
+            SQL(
+                """UPDATE account_move move
+                      SET amount_residual = given.residual,
+                          amount_residual_signed = given.residual, payment_state = 'partial',
+                          write_uid = %(uid)s, write_date = %(now)s
+                     FROM unnest(%(ids)s::int[], %(residual)s::numeric[]) AS given(id, residual)
+                    WHERE move.id = given.id""",
+                uid=uid,
+                now=now,
+                ids=move_ids,
+                residual=move_residuals,
+            )
+        )
+        partials = Partial.browse(list(partial_of.values()))
+        matched_lines = Line.browse(line_ids)
+        self.env.invalidate_all()
+        # the moves' amounts and payment states are as written above: the
+        # invoices' residuals and states changed, nothing else of the amounts
+        # (Odoo's _compute_amount) of the invoices and the entries does (the
+        # test compares them with what Odoo computes); any other field that
+        # depends on the partials, residuals and payment states (other
+        # modules', the invoices' due date) is recomputed by the ORM
+        amounts = self._fields["amount_residual"].compute
+        move_fields = [
+            field
+            for field in self._fields.values()
+            if field.store and (field.compute == amounts or field.name == "payment_state")
+        ]
+        partial_fields = [field for field in Partial._fields.values() if field.store]
+        with self.env.protecting(
+            [
+                (partial_fields, partials),
+                ([Line._fields[name] for name in MATCHED_LINE_FIELDS], matched_lines),
+                (move_fields, matched_lines.move_id),
+            ]
+        ):
+            partials.modified([field.name for field in partial_fields], create=True)
+            matched_lines.modified(MATCHED_LINE_FIELDS)
+            matched_lines.move_id.modified([field.name for field in move_fields])
+            self.env.flush_all()
+        return left

@@ -1,4 +1,9 @@
+import base64
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from odoo.addons.customer_connect_dms.models import dms_import
 
 from .common import DmsImportCase
 
@@ -31,6 +36,37 @@ class TestDmsBackground(DmsImportCase):
         self._step()
         self.assertEqual((run.state, run.count_created, run.progress), ("done", 5, 100.0))
         self.assertEqual(self.env["res.partner"].search_count([("name", "like", "Queued Farm")]), 5)
+
+    def test_file_parsed_once_for_all_steps(self):
+        """The steps of a background run parse its file once in a process
+        (each step read the whole file again: 25 times for 100,000 rows);
+        another file, or the same run's file changed, is parsed again, and
+        the parsed file is let go when the run ends."""
+        parsed = []
+        real_read_file = dms_import.read_file
+
+        def counting_read_file(*args, **kwargs):
+            parsed.append(args[1])
+            return real_read_file(*args, **kwargs)
+
+        run = self._queue(self.ROWS)
+        with patch.object(dms_import, "read_file", counting_read_file):
+            self._step()
+            self._step()
+            self.assertEqual(len(parsed), 1)
+            self.assertTrue(dms_import._PARSED_BACKGROUND_FILE)
+            # the stored file replaced (a run's file never is; the key says so)
+            run.file = base64.b64encode(self.ROWS.replace("Queued", "Queued Again").encode())
+            self._step()
+            self.assertEqual(len(parsed), 2)
+            self._step()
+            self._step()
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(len(parsed), 2)
+        self.assertFalse(dms_import._PARSED_BACKGROUND_FILE)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "like", "Queued Again Farm")]), 3
+        )
 
     def test_cron_runner_finishes_the_run_in_one_go(self):
         """Through Odoo's cron runner (ir.cron._process_job, as a cron

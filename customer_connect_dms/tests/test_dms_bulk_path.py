@@ -308,6 +308,7 @@ class TestDmsBulkInvoices(DmsBulkCase):
             # "P<partial id>" / the full reconciliation's number: kinds compared
             if row["matching_number"]:
                 row["matching_number"] = row["matching_number"][0] == "P"
+            row["full_reconcile_id"] = bool(row["full_reconcile_id"])
             for name in ("name", "move_name", "ref"):
                 if isinstance(row[name], str):
                     row[name] = row[name].replace(prefix, "#")
@@ -323,6 +324,7 @@ class TestDmsBulkInvoices(DmsBulkCase):
         for row in self._comparable("account_move_line", lines, [], skip=[*LINE_SKIP, "move_name"]):
             row["move_id"] = position[row["move_id"]]
             row["matching_number"] = bool(row["matching_number"])
+            row["full_reconcile_id"] = bool(row["full_reconcile_id"])
             rows.append(row)
         for row in rows:
             for name in ("name", "ref"):
@@ -410,6 +412,66 @@ class TestDmsBulkInvoices(DmsBulkCase):
         # the same file again changes nothing
         again = self._run("invoices", INVOICES, "BLK", BULK)
         self.assertEqual((again.count_created, again.count_unchanged), (0, 4))
+
+    def test_settlements_matched_as_odoo_matches_them(self):
+        """Many part settlements are matched in SQL (not by Odoo's
+        reconciliation plan): the partials, journal items, settlement entries
+        and invoices are the same, column by column, as Odoo's plan leaves
+        them; an invoice paid in full still gets Odoo's full
+        reconciliation."""
+        text = (
+            INVOICES.splitlines()[0] + "\n"
+            "{p}1,90001,16/02/2026,,300.00,100.00,,,Parts\n"
+            "{p}2,90002,28/02/2026,30/03/2026,45.10,0.10,,,Hire\n"
+            "{p}3,90001,16/02/2026,,80.00,0.00,,,Paid in full\n"
+            "{p}4,90002,01/01/2026,31/01/2026,99.99,99.99,,,\n"
+            "{p}5,90001,20/02/2026,,1000.00,999.99,,,Deposit\n"
+        )
+        found = {}
+        for prefix, context in (("ORM", ORM), ("BLK", BULK)):
+            run = self._run("invoices", text, prefix, context)
+            self.assertEqual(run.state, "done", run.message)
+            moves = self.env["account.move"].search(
+                [("dms_number", "=like", f"{prefix}%")], order="dms_number"
+            )
+            receivables = moves.line_ids.filtered(lambda l: l.display_type == "payment_term")
+            partials = receivables.matched_credit_ids.sorted(
+                lambda p: p.debit_move_id.move_id.dms_number
+            )
+            entries = partials.credit_move_id.move_id.sorted("ref")
+            partial_rows = [
+                {
+                    **self._comparable(
+                        "account_partial_reconcile",
+                        partial,
+                        skip=["debit_move_id", "credit_move_id", "full_reconcile_id"],
+                    )[0],
+                    "between": (
+                        partial.debit_move_id.move_id.dms_number.replace(prefix, "#"),
+                        partial.credit_move_id.move_id.ref.replace(prefix, "#"),
+                        bool(partial.full_reconcile_id),
+                    ),
+                }
+                for partial in partials
+            ]
+            found[prefix] = {
+                "moves": self._move_rows(moves, prefix),
+                "lines": self._line_rows(moves, prefix),
+                "entries": self._entry_rows(entries, prefix),
+                "partials": partial_rows,
+                "states": moves.mapped("payment_state"),
+            }
+        self.assertEqual(
+            found["BLK"]["states"], ["partial", "partial", "paid", "not_paid", "partial"]
+        )
+        self.assertEqual(len(found["BLK"]["partials"]), 4)
+        for what in ("moves", "lines", "entries", "partials", "states"):
+            if what == "states":
+                self.assertEqual(found["BLK"][what], found["ORM"][what])
+                continue
+            self._assert_same_rows(
+                found["ORM"][what], found["BLK"][what], lambda row, w=what: f"{w} {row}"
+            )
 
     def test_bad_invoice_row_writes_nothing(self):
         text = INVOICES + "{p}5,90001,15/02/2026,,-5.00,,,,\n"
