@@ -140,6 +140,8 @@ CITIES = [
 INVOICES_PER_CUSTOMER = (1, 1, 2)
 LINES_PER_INVOICE = (1, 1, 2)
 PORTAL_CUSTOMER = "Greenacres Farm"
+# the login of its billing contact, who already uses the portal
+PORTAL_LOGIN = "accounts@greenacres-farm.example"
 STREETS = [
     "Main Road",
     "Mill Lane",
@@ -869,11 +871,20 @@ class CustomerConnectDemo(models.AbstractModel):
         return machines
 
     @api.model
+    def _demo_portal_user(self):
+        """The login of Greenacres Farm's billing contact (the areas' demo
+        data act as it), or no user when the demo dealer is not loaded."""
+        user = self.env["res.users"].search([("login", "=", PORTAL_LOGIN)], limit=1)
+        if user.partner_id.commercial_partner_id.name != PORTAL_CUSTOMER:
+            return self.env["res.users"]
+        return user
+
+    @api.model
     def _demo_portal_contact(self, customers):
         """The billing contact of Greenacres Farm already uses the portal."""
         farm = customers.filtered(lambda c: c.name == PORTAL_CUSTOMER)[:1]
         contact = farm.child_ids.filtered(lambda c: c.type == "invoice")[:1]
-        contact.email = "accounts@greenacres-farm.example"
+        contact.email = PORTAL_LOGIN
         user = (
             self.env["res.users"]
             .with_context(no_reset_password=True)

@@ -7,9 +7,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
-from .connect_demo import PORTAL_CUSTOMER
-
-DEMO_LOGIN = "accounts@greenacres-farm.example"
 TRACTOR_PRICE = 18450.0
 
 
@@ -29,9 +26,8 @@ class CustomerConnectDemo(models.AbstractModel):
         apart, the last taking the pennies."""
         company = company or self.env.company
         Plan = self.env["customer_connect.plan"]
-        user = self.env["res.users"].search([("login", "=", DEMO_LOGIN)], limit=1)
-        customer = user.partner_id.commercial_partner_id
-        if not user or customer.name != PORTAL_CUSTOMER:
+        user = self._demo_portal_user()
+        if not user:
             return Plan
         Journal = self.env["account.journal"]
         journal = Journal.search(

@@ -7,10 +7,6 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
-from .connect_demo import PORTAL_CUSTOMER
-
-DEMO_LOGIN = "accounts@greenacres-farm.example"
-
 
 class CustomerConnectDemo(models.AbstractModel):
     _inherit = "customer_connect.demo"  # pylint: disable=consider-merging-classes-inherited
@@ -29,8 +25,8 @@ class CustomerConnectDemo(models.AbstractModel):
         job (with its line on the customer's timeline)."""
         company = company or self.env.company
         Promise = self.env["customer_connect.promise"]
-        user = self.env["res.users"].search([("login", "=", DEMO_LOGIN)], limit=1)
-        if not user or user.partner_id.commercial_partner_id.name != PORTAL_CUSTOMER:
+        user = self._demo_portal_user()
+        if not user:
             return Promise
         as_contact = Promise.with_user(user).with_company(company)
         invoices = as_contact._connect_promisable()

@@ -289,7 +289,8 @@ class AccountMove(models.Model):
         Partial = self.env["account.partial.reconcile"]
         cr = self.env.cr
         cr.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
             [Partial._table],
         )
         if {row[0] for row in cr.fetchall()} != PARTIAL_COLUMNS:

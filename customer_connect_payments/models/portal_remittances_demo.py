@@ -6,8 +6,6 @@ installed: this addon's models are there)."""
 
 from odoo import api, fields, models
 
-DEMO_LOGIN = "accounts@greenacres-farm.example"
-
 
 class CustomerConnectDemo(models.AbstractModel):
     _inherit = "customer_connect.demo"  # pylint: disable=consider-merging-classes-inherited
@@ -26,7 +24,7 @@ class CustomerConnectDemo(models.AbstractModel):
         on the dealer's bank statement, waiting to be matched."""
         company = company or self.env.company
         Remittance = self.env["customer_connect.remittance"]
-        user = self.env["res.users"].search([("login", "=", DEMO_LOGIN)], limit=1)
+        user = self._demo_portal_user()
         if not user:
             return Remittance
         customer = user.partner_id.commercial_partner_id

@@ -76,9 +76,13 @@ if "env" not in globals():
 # Part 2: inside `odoo shell` (globals: env, odoo)
 # ---------------------------------------------------------------------------
 import os  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 from odoo import Command, fields  # noqa: E402
+
+sys.path.insert(0, os.environ["CC_BENCH_DIR"])
+from bench_sql import copy_invoice  # noqa: E402
 
 N = int(os.environ.get("CC_BENCH_CUSTOMERS", "50"))
 RECEIPTS = int(os.environ.get("CC_BENCH_RECEIPTS", "10"))
@@ -170,43 +174,6 @@ def template_invoice(customer_id, today):
     return move
 
 
-def columns(table, skip):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
-        [table],
-    )
-    return [name for (name,) in cr.fetchall() if name not in skip]
-
-
-def copy_invoice(move, customer_ids, tag):
-    """The invoice ``move`` copied for each of ``customer_ids`` (its lines
-    too), named apart, with SQL."""
-    # their own sequence (prefix, number): Odoo's next number in the journal
-    # reads the last one of the prefix, never one of these
-    move_cols = columns(
-        "account_move",
-        {"id", "name", "partner_id", "commercial_partner_id", "sequence_prefix", "sequence_number"},
-    )
-    line_cols = columns("account_move_line", {"id", "move_id", "partner_id", "move_name"})
-    cr.execute(
-        f"""
-        CREATE TEMP TABLE bench_copy ON COMMIT DROP AS
-        SELECT nextval('account_move_id_seq') AS new_id, c.id AS customer_id, c.ord
-          FROM unnest(%s::int[]) WITH ORDINALITY AS c(id, ord);
-        INSERT INTO account_move (id, name, partner_id, commercial_partner_id,
-                                  sequence_prefix, sequence_number, {", ".join(move_cols)})
-        SELECT b.new_id, %s || '/' || b.ord, b.customer_id, b.customer_id,
-               %s || '/', b.ord, {", ".join("m." + c for c in move_cols)}
-          FROM bench_copy b, account_move m WHERE m.id = %s;
-        INSERT INTO account_move_line (move_id, partner_id, move_name, {", ".join(line_cols)})
-        SELECT b.new_id, b.customer_id, %s || '/' || b.ord, {", ".join("l." + c for c in line_cols)}
-          FROM bench_copy b, account_move_line l WHERE l.move_id = %s;
-        """,  # noqa: S608 - column names from the catalogue, values as parameters
-        [customer_ids, tag, tag, move.id, tag, move.id],
-    )
-    cr.commit()
-
-
 def main():
     run = int(time.time())  # names apart from earlier runs' customers and invoices
     company, provider = setup_company()
@@ -242,7 +209,7 @@ def main():
         ]
     )
     pattern = template_invoice(customers[0], today)
-    copy_invoice(pattern, customers[1:], f"BENCHAP{run}")
+    copy_invoice(cr, pattern, customers[1:], f"BENCHAP{run}")
     cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE res_partner")
     cr.commit()
     print(

@@ -54,10 +54,14 @@ if "env" not in globals():
 # Part 2: inside `odoo shell` (globals: env, odoo)
 # ---------------------------------------------------------------------------
 import os  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
 from odoo import Command, fields  # noqa: E402
+
+sys.path.insert(0, os.environ["CC_BENCH_DIR"])
+from bench_sql import copy_invoice  # noqa: E402
 
 N = int(os.environ.get("CC_BENCH_CUSTOMERS", "500"))
 PROFILE = os.environ.get("CC_BENCH_PROFILE")
@@ -120,46 +124,6 @@ def template_invoice(customer_id, due):
     return move
 
 
-def columns(table, skip):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
-        [table],
-    )
-    return [name for (name,) in cr.fetchall() if name not in skip]
-
-
-def copy_invoice(move, customer_ids, tag, disputed=False):
-    """The invoice ``move`` copied for each of ``customer_ids`` (its lines
-    too), named apart, with SQL."""
-    # numbered apart from the journal's own sequence (prefix and number as
-    # Odoo parses them from the name): the next run's invoice posted by the
-    # ORM continues INV/ and does not take a copy's name
-    move_cols = columns(
-        "account_move",
-        {"id", "name", "partner_id", "commercial_partner_id", "sequence_prefix", "sequence_number"},
-    )
-    line_cols = columns("account_move_line", {"id", "move_id", "partner_id", "move_name"})
-    cr.execute(
-        f"""
-        CREATE TEMP TABLE bench_copy ON COMMIT DROP AS
-        SELECT nextval('account_move_id_seq') AS new_id, c.id AS customer_id, c.ord
-          FROM unnest(%s::int[]) WITH ORDINALITY AS c(id, ord);
-        INSERT INTO account_move (id, name, partner_id, commercial_partner_id,
-                                  sequence_prefix, sequence_number, {", ".join(move_cols)})
-        SELECT b.new_id, %s || '/' || b.ord, b.customer_id, b.customer_id, %s || '/', b.ord,
-               {", ".join("m." + c for c in move_cols)}
-          FROM bench_copy b, account_move m WHERE m.id = %s;
-        INSERT INTO account_move_line (move_id, partner_id, move_name, {", ".join(line_cols)})
-        SELECT b.new_id, b.customer_id, %s || '/' || b.ord, {", ".join("l." + c for c in line_cols)}
-          FROM bench_copy b, account_move_line l WHERE l.move_id = %s;
-        UPDATE account_move SET connect_in_dispute = %s
-         WHERE id IN (SELECT new_id FROM bench_copy);
-        """,  # noqa: S608 - column names from the catalogue, values as parameters
-        [customer_ids, tag, tag, move.id, tag, move.id, disputed],
-    )
-    cr.commit()
-
-
 def main():
     ICP = env["ir.config_parameter"]  # noqa: F821
     run = int(ICP.get_param("cc_bench.remind_run", 0)) + 1
@@ -184,9 +148,9 @@ def main():
     ids = make_customers(f"RM{run}", N, level)
     due = today - timedelta(days=7)
     pattern = template_invoice(ids[0], due)
-    copy_invoice(pattern, ids[1:], f"BENCH{run}A")
-    copy_invoice(pattern, ids, f"BENCH{run}B")
-    copy_invoice(pattern, ids[::10], f"BENCH{run}D", disputed=True)
+    copy_invoice(cr, pattern, ids[1:], f"BENCH{run}A")
+    copy_invoice(cr, pattern, ids, f"BENCH{run}B")
+    copy_invoice(cr, pattern, ids[::10], f"BENCH{run}D", disputed=True)
     cr.execute("ANALYZE account_move; ANALYZE res_partner")
     cr.commit()
     print(

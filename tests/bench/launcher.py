@@ -112,7 +112,11 @@ class Bench:
                     f"--logfile={self.state}/shell_{self.db}.log",
                 ],
                 stdin=stdin,
-                env=dict(os.environ, **env_vars),
+                # CC_BENCH_DIR: where the script's part inside Odoo imports
+                # what the benchmarks share (bench_sql.py)
+                env=dict(
+                    os.environ, CC_BENCH_DIR=os.path.dirname(os.path.abspath(__file__)), **env_vars
+                ),
                 check=False,
             ).returncode
 
