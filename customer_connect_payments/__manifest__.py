@@ -24,7 +24,6 @@
         "views/mail_layout_templates.xml",
         "data/mail_template_data.xml",
         # payment reminders
-        "security/ir.model.access.csv",
         "security/payment_reminder_security.xml",
         "data/payment_reminder_data.xml",
         "views/payment_reminder_views.xml",

@@ -59,7 +59,7 @@ class CustomerConnectPaymentReminder(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     state = fields.Selection(REMINDER_STATES, default="pending", required=True, index=True)
     line_ids = fields.One2many("customer_connect.payment.reminder.line", "reminder_id", "Invoices")
-    invoice_count = fields.Integer("Invoices", readonly=True)
+    invoice_count = fields.Integer("Number of invoices", readonly=True)
     sent_on = fields.Datetime(readonly=True)
     recipients = fields.Char(readonly=True)
     mail_log_ids = fields.Many2many("customer_connect.mail.log", string="E-mails", readonly=True)
