@@ -39,7 +39,7 @@ class CustomerConnectPortalEvent(models.Model):
     )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     res_model = fields.Char("Document model", readonly=True)
-    res_id = fields.Many2oneReference("Document", model_field="res_model", readonly=True)
+    res_id = fields.Many2oneReference("Document ID", model_field="res_model", readonly=True)
     name = fields.Char("Document", readonly=True)
 
     def init(self):

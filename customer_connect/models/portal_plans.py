@@ -69,7 +69,7 @@ class CustomerConnectPlan(models.Model):
         PLAN_STATES, default="requested", required=True, readonly=True, index=True, tracking=True
     )
     line_ids = fields.One2many("customer_connect.plan.line", "plan_id", "Instalments", copy=True)
-    instalment_count = fields.Integer("Instalments", compute="_compute_instalment_count")
+    instalment_count = fields.Integer("Number of instalments", compute="_compute_instalment_count")
     customer_note = fields.Text("Customer's note", readonly=True)
     asked_schedule = fields.Text(
         "Asked for", readonly=True, help="The instalments as the customer proposed them."

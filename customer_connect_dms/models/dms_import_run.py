@@ -63,7 +63,7 @@ class DmsImportRun(models.Model):
     )
     message = fields.Text("Result")
     file_info = fields.Char("File read as")
-    count_rows = fields.Integer("Rows")
+    count_rows = fields.Integer("Rows in the file")
     count_created = fields.Integer("Created")
     count_updated = fields.Integer("Updated")
     count_unchanged = fields.Integer("Unchanged")
